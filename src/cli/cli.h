@@ -1,0 +1,51 @@
+/* cli.h - what the `stegvis` subcommands share: argument helpers, output, loading data.
+ *
+ * Machine-readable output is one JSON object on stdout with exit 0. Bad input is one line on
+ * stderr naming what is wrong, with exit 2 (CLI_EXIT_USAGE). Other failures exit 1. */
+#ifndef STEGVIS_CLI_CLI_H
+#define STEGVIS_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "core/instrument.h"
+#include "core/types.h"
+
+#define CLI_EXIT_OK      0
+#define CLI_EXIT_FAILURE 1
+#define CLI_EXIT_USAGE   2
+
+/* Options every clinical subcommand understands, taken out of argv by cli_common_options. */
+struct cli_common {
+    const char *data_dir; /* --data DIR */
+    enum sex sex;         /* --sex female|male */
+    enum lang lang;       /* --lang sv|en */
+    const char *on;       /* --on YYYY-MM-DD */
+};
+
+/* Remove the common options from argv (in place) and fill `opts`; *argc is updated.
+ * Returns CLI_EXIT_OK, or CLI_EXIT_USAGE after printing a message. */
+int cli_common_options(int *argc, char **argv, struct cli_common *opts);
+
+/* Print "stegvis: MESSAGE" on stderr and return CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print an error from a core function on stderr ("stegvis: message") and return the exit code
+ * that fits it (2 for invalid input, 1 otherwise). */
+int cli_report(const struct error *err);
+
+/* Print `obj` compactly on stdout with a newline, then drop the reference. Returns 0. */
+int cli_print_json(json_t *obj);
+
+/* Load the instrument catalogue from the data folder; prints and returns non-zero on error. */
+int cli_load_catalog(const struct cli_common *opts, struct instrument_catalog *cat);
+
+/* Subcommands: each takes argc/argv after the subcommand name and returns the exit code. */
+int cmd_instruments(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+int cmd_outcome(int argc, char **argv);
+int cmd_pnr(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
+
+#endif

@@ -1,0 +1,48 @@
+/* main.c - `stegvis SUBCOMMAND ...`: dispatch and help. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    { "instruments", cmd_instruments, "instruments                 list the instruments" },
+    { "score", cmd_score, "score INSTRUMENT P1,P2,...  score answers (option positions)" },
+    { "outcome", cmd_outcome, "outcome INSTRUMENT FIRST LAST | outcome --phq9 A B --gad7 C D" },
+    { "pnr", cmd_pnr, "pnr NUMBER [--on YYYY-MM-DD] check a personnummer" },
+    { "recommend", cmd_recommend, "recommend phq9=P1,... gad7=... [audit=...] [wsas=...]" },
+};
+
+static void print_usage(FILE *to)
+{
+    fprintf(to, "usage: stegvis COMMAND [ARGS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(to, "  %s\n", commands[i].usage);
+    fprintf(to, "\ncommon options: --data DIR  --sex female|male  --lang sv|en\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("stegvis %s\n", STEGVIS_VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "stegvis: unknown command \"%s\" (try: stegvis --help)\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}
