@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "data/datafiles.h"
+#include "store/store.h"
 
 int cli_usage_error(const char *fmt, ...)
 {
@@ -90,6 +91,26 @@ int cli_load_catalog(const struct cli_common *opts, struct instrument_catalog *c
     struct error err;
     error_clear(&err);
     if (datafiles_load_instruments(datafiles_dir(opts->data_dir), cat, &err) != ERR_OK) {
+        fprintf(stderr, "stegvis: %s\n", err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_open_store(const char *db, const char *data_dir, struct store **out)
+{
+    char path[4096];
+    char *region = NULL;
+    struct error err;
+    error_clear(&err);
+    snprintf(path, sizeof(path), "%s/region.json", datafiles_dir(data_dir));
+    if (datafiles_read(path, 1u << 20, &region, &err) != ERR_OK) {
+        fprintf(stderr, "stegvis: %s\n", err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    enum err_code rc = store_open(db, region, out, &err);
+    free(region);
+    if (rc != ERR_OK) {
         fprintf(stderr, "stegvis: %s\n", err.message);
         return CLI_EXIT_FAILURE;
     }

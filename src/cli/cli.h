@@ -41,11 +41,24 @@ int cli_print_json(json_t *obj);
 /* Load the instrument catalogue from the data folder; prints and returns non-zero on error. */
 int cli_load_catalog(const struct cli_common *opts, struct instrument_catalog *cat);
 
+struct store;
+
+/* Open the database at `db` ("FILE" or "sqlite:FILE"); a new one gets the schema and the region
+ * from DATA/region.json (`data_dir` NULL: the default data folder). Prints the reason and
+ * returns non-zero on failure. */
+int cli_open_store(const char *db, const char *data_dir, struct store **out);
+
 /* Subcommands: each takes argc/argv after the subcommand name and returns the exit code. */
 int cmd_instruments(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_outcome(int argc, char **argv);
 int cmd_pnr(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
+
+/* cmd_server.c: run the records server, migrate a database, back it up while it is in use. */
+int cmd_serve(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

@@ -16,6 +16,12 @@ static const struct command commands[] = {
     { "outcome", cmd_outcome, "outcome INSTRUMENT FIRST LAST | outcome --phq9 A B --gad7 C D" },
     { "pnr", cmd_pnr, "pnr NUMBER [--on YYYY-MM-DD] check a personnummer" },
     { "recommend", cmd_recommend, "recommend phq9=P1,... gad7=... [audit=...] [wsas=...]" },
+    { "serve", cmd_serve,
+      "serve --db FILE [--listen 127.0.0.1:8080] [--data DIR] [--threads N]  run the server" },
+    { "migrate", cmd_migrate, "migrate --db FILE [--backup FILE]  upgrade the schema" },
+    { "backup", cmd_backup, "backup --db FILE --to FILE  copy the database while in use" },
+    { "user", cmd_user,
+      "user add --db FILE --username U --role ROLE --unit CODE [--name N] (password on stdin)" },
 };
 
 static void print_usage(FILE *to)

@@ -1,0 +1,312 @@
+/* cmd_server.c - `stegvis serve`, `stegvis migrate` and `stegvis backup`: the commands that run
+ * or look after a records database. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/mem.h"
+#include "data/datafiles.h"
+#include "http/app.h"
+#include "http/auth.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#define REGION_MAX_BYTES  (1024 * 1024)
+#define SERVE_MAX_THREADS 256
+
+struct option_slot {
+    const char *name; /* "--db" */
+    const char **value;
+};
+
+/* Take "--name VALUE" and "--name=VALUE" for each of `slots`; anything else is a usage error
+ * naming the option. */
+static int parse_options(const char *command, int argc, char **argv,
+                         const struct option_slot *slots, int slot_count)
+{
+    for (int i = 0; i < argc; i++) {
+        const struct option_slot *slot = NULL;
+        size_t len = 0;
+        for (int s = 0; s < slot_count && slot == NULL; s++) {
+            len = strlen(slots[s].name);
+            if (strncmp(argv[i], slots[s].name, len) == 0 &&
+                (argv[i][len] == '\0' || argv[i][len] == '='))
+                slot = &slots[s];
+        }
+        if (slot == NULL)
+            return cli_usage_error("%s: unknown option \"%s\"", command, argv[i]);
+        const char *value = NULL;
+        if (argv[i][len] == '=')
+            value = argv[i] + len + 1;
+        else if (i + 1 < argc)
+            value = argv[++i];
+        if (value == NULL || *value == '\0')
+            return cli_usage_error("%s: %s needs a value", command, slot->name);
+        *slot->value = value;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* The file behind a database url ("sqlite:FILE" or FILE); NULL for a server url. */
+static const char *db_file(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return url + 7;
+    return strstr(url, "://") ? NULL : url;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ---- serve -------------------------------------------------------------------------------- */
+
+struct serve_options {
+    const char *db;
+    const char *listen;
+    const char *data;
+    int threads;
+};
+
+static int serve_parse(int argc, char **argv, struct serve_options *opts)
+{
+    const char *threads = NULL;
+    opts->listen = "127.0.0.1:8080";
+    const struct option_slot slots[] = { { "--db", &opts->db },
+                                         { "--listen", &opts->listen },
+                                         { "--data", &opts->data },
+                                         { "--threads", &threads } };
+    int rc = parse_options("serve", argc, argv, slots, 4);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (opts->db == NULL)
+        return cli_usage_error("serve: --db FILE is required");
+    opts->threads = 0;
+    if (threads != NULL) {
+        char *end = NULL;
+        long n = strtol(threads, &end, 10);
+        if (*end != '\0' || n < 1 || n > SERVE_MAX_THREADS)
+            return cli_usage_error("serve: --threads: \"%s\" is not a number from 1 to %d", threads,
+                                   SERVE_MAX_THREADS);
+        opts->threads = (int)n;
+    }
+    struct error err;
+    error_clear(&err);
+    if (server_check_listen(opts->listen, &err) != ERR_OK)
+        return cli_usage_error("%s", err.message);
+    return CLI_EXIT_OK;
+}
+
+/* DIR/region.json as text, or NULL (with a note) when the data folder has none. */
+static enum err_code read_region(const char *dir, char **text, struct error *err)
+{
+    char path[4096];
+    *text = NULL;
+    snprintf(path, sizeof(path), "%s/region.json", dir);
+    if (!file_exists(path)) {
+        fprintf(stderr, "stegvis: %s not found: a new database gets no units\n", path);
+        return ERR_OK;
+    }
+    return datafiles_read(path, REGION_MAX_BYTES, text, err);
+}
+
+static void app_defaults(struct app *app)
+{
+    app->session_ttl_s = 8 * 3600;
+    app->invitation_ttl_s = 14 * 24 * 3600;
+    app->login_max_failures = 5;
+    app->login_lock_s = 15 * 60;
+    app->login_delay_ms = 400;
+    app->cookie_secure = false;
+}
+
+/* Load the catalogue and rules, open the store. On error everything loaded is released. */
+static enum err_code app_load(struct app *app, const struct serve_options *opts, struct error *err)
+{
+    const char *dir = datafiles_dir(opts->data);
+    char *region = NULL;
+    memset(app, 0, sizeof(*app));
+    instrument_catalog_init(&app->catalog);
+    app_defaults(app);
+    enum err_code rc = datafiles_load_instruments(dir, &app->catalog, err);
+    if (rc == ERR_OK)
+        rc = datafiles_load_steps(dir, &app->rules, err);
+    if (rc == ERR_OK)
+        rc = read_region(dir, &region, err);
+    if (rc == ERR_OK)
+        rc = store_open(opts->db, region, &app->store, err);
+    if (rc == ERR_OK)
+        rc = auth_init(err);
+    free(region);
+    if (rc != ERR_OK)
+        goto fail;
+    return ERR_OK;
+fail:
+    if (app->store != NULL)
+        store_close(app->store);
+    app->store = NULL;
+    steps_rules_release(&app->rules);
+    instrument_catalog_release(&app->catalog);
+    return rc;
+}
+
+static void app_release(struct app *app)
+{
+    store_close(app->store);
+    app->store = NULL;
+    steps_rules_release(&app->rules);
+    instrument_catalog_release(&app->catalog);
+}
+
+/* "127.0.0.1:0" with port 8080 -> "http://127.0.0.1:8080". */
+static void print_listening(const char *listen, int port)
+{
+    const char *colon = strrchr(listen, ':');
+    int host_len = colon ? (int)(colon - listen) : (int)strlen(listen);
+    printf("stegvis: listening on http://%.*s:%d\n", host_len, listen, port);
+    fflush(stdout);
+}
+
+static int wait_for_stop_signal(const sigset_t *signals)
+{
+    int sig = 0;
+    while (sigwait(signals, &sig) != 0)
+        ;
+    return sig;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_options opts = { 0 };
+    int rc = serve_parse(argc, argv, &opts);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    /* Blocked before any thread starts (the store's writer, the server's pool), so every
+     * thread inherits the mask and only sigwait below sees SIGTERM and SIGINT. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct app app;
+    struct error err;
+    error_clear(&err);
+    if (app_load(&app, &opts, &err) != ERR_OK)
+        return cli_report(&err);
+    struct server *server = NULL;
+    struct server_options server_opts = { opts.listen, opts.threads };
+    if (server_start(&app, &server_opts, &server, &err) != ERR_OK) {
+        app_release(&app);
+        return cli_report(&err);
+    }
+    print_listening(opts.listen, server_port(server));
+    int sig = wait_for_stop_signal(&signals);
+    fprintf(stderr, "stegvis: shutting down (%s)\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server_stop(server);
+    app_release(&app);
+    return CLI_EXIT_OK;
+}
+
+/* ---- migrate ------------------------------------------------------------------------------ */
+
+/* FILE.bak-YYYYMMDD-HHMMSS in local time. */
+static char *default_backup_path(const char *file)
+{
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+    size_t size = strlen(file) + sizeof(".bak-") + strlen(stamp);
+    char *path = xmalloc(size);
+    snprintf(path, size, "%s.bak-%s", file, stamp);
+    return path;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+    const char *db = NULL, *backup = NULL;
+    const struct option_slot slots[] = { { "--db", &db }, { "--backup", &backup } };
+    int rc = parse_options("migrate", argc, argv, slots, 2);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (db == NULL)
+        return cli_usage_error("migrate: --db FILE is required");
+    const char *file = db_file(db);
+    if (file != NULL && !file_exists(file)) {
+        fprintf(stderr, "stegvis: %s does not exist\n", file);
+        return CLI_EXIT_FAILURE;
+    }
+    if (backup == NULL && file == NULL)
+        return cli_usage_error("migrate: --backup FILE is required for %s", db);
+    char *default_path = backup ? NULL : default_backup_path(file);
+    const char *backup_path = backup ? backup : default_path;
+    struct error err;
+    error_clear(&err);
+    int from = 0, to = 0;
+    if (store_migrate(db, backup_path, &from, &to, &err) != ERR_OK) {
+        free(default_path);
+        return cli_report(&err);
+    }
+    /* A current database is left as it is, and then no backup is taken. */
+    json_t *taken = from == to ? json_null() : json_string(backup_path);
+    rc = cli_print_json(json_pack("{s:i, s:i, s:o}", "from", from, "to", to, "backup", taken));
+    free(default_path);
+    return rc;
+}
+
+/* ---- backup ------------------------------------------------------------------------------- */
+
+static enum err_code backup_database(const char *db, const char *to, struct error *err)
+{
+    struct store *store = NULL;
+    enum err_code rc = store_open(db, NULL, &store, err);
+    if (rc != ERR_OK)
+        return rc;
+    rc = store_backup(store, to, err);
+    store_close(store);
+    return rc;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+    const char *db = NULL, *to = NULL;
+    const struct option_slot slots[] = { { "--db", &db }, { "--to", &to } };
+    int rc = parse_options("backup", argc, argv, slots, 2);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (db == NULL)
+        return cli_usage_error("backup: --db FILE is required");
+    if (to == NULL)
+        return cli_usage_error("backup: --to FILE is required");
+    const char *file = db_file(db);
+    if (file != NULL && !file_exists(file)) {
+        fprintf(stderr, "stegvis: %s does not exist\n", file);
+        return CLI_EXIT_FAILURE;
+    }
+    if (file_exists(to)) {
+        fprintf(stderr, "stegvis: %s exists already: back up to a new file\n", to);
+        return CLI_EXIT_FAILURE;
+    }
+    struct error err;
+    error_clear(&err);
+    if (backup_database(db, to, &err) != ERR_OK)
+        return cli_report(&err);
+    struct stat st;
+    if (stat(to, &st) != 0) {
+        fprintf(stderr, "stegvis: %s: %s\n", to, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    return cli_print_json(json_pack("{s:s, s:I}", "backup", to, "bytes", (json_int_t)st.st_size));
+}

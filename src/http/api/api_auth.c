@@ -1,0 +1,63 @@
+/* api_auth.c - login, logout and "who am I". */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/api/api.h"
+#include "http/api/fields.h"
+#include "http/app.h"
+#include "http/auth.h"
+
+static json_t *render_session(const struct auth_session *s)
+{
+    return json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:I}, s:o}", "csrf_token", s->csrf, "staff",
+                     "id", (json_int_t)s->staff_id, "username", s->username, "display_name",
+                     s->display_name, "role", role_name(s->role), "unit_id", (json_int_t)s->unit_id,
+                     "expires_at", render_time(s->expires_at));
+}
+
+void api_login(struct http_request *req, struct http_response *res)
+{
+    static const char *const allowed[] = { "username", "password", NULL };
+    char username[64], password[257];
+    struct error err;
+    error_clear(&err);
+    json_t *body = http_json_body(req, res);
+    if (body == NULL)
+        return;
+    enum err_code rc = field_known(body, allowed, &err);
+    if (rc == ERR_OK)
+        rc = field_string(body, "username", true, username, sizeof(username) - 1, NULL, &err);
+    if (rc == ERR_OK)
+        rc = field_string(body, "password", true, password, sizeof(password) - 1, NULL, &err);
+    json_decref(body);
+    if (rc != ERR_OK)
+        return api_fail(req, res, &err);
+    char token[AUTH_TOKEN_LEN + 1];
+    struct auth_session session;
+    rc = auth_login(req->app, username, password, req->now, token, &session, &err);
+    memset(password, 0, sizeof(password));
+    if (rc != ERR_OK)
+        return api_fail(req, res, &err);
+    http_add_header(res, "Set-Cookie",
+                    http_printf(req, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+                                AUTH_COOKIE, token, req->app->session_ttl_s,
+                                req->app->cookie_secure ? "; Secure" : ""));
+    http_json(req, res, 200, render_session(&session));
+}
+
+void api_logout(struct http_request *req, struct http_response *res)
+{
+    struct error err;
+    error_clear(&err);
+    if (auth_logout(req->app, http_cookie(req, AUTH_COOKIE), &err) != ERR_OK)
+        return api_fail(req, res, &err);
+    http_add_header(res, "Set-Cookie",
+                    http_printf(req, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+                                AUTH_COOKIE, req->app->cookie_secure ? "; Secure" : ""));
+    http_text(req, res, 204, "text/plain", "", 0);
+}
+
+void api_me(struct http_request *req, struct http_response *res)
+{
+    http_json(req, res, 200, render_session(req->session));
+}

@@ -1,0 +1,239 @@
+/* api_invitations.c - one-time, expiring links through which a patient answers the instruments
+ * chosen for them, with no account. The token is shown once; the store keeps its hash. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/present.h"
+#include "http/access.h"
+#include "http/api/api.h"
+#include "http/api/fields.h"
+#include "http/app.h"
+#include "http/auth.h"
+
+#define INVITATION_MAX_INSTRUMENTS 6
+
+/* The instrument ids as "phq9,gad7", each known and given once. */
+static enum err_code read_instrument_list(struct http_request *req, json_t *list, char *out,
+                                          size_t size, struct error *err)
+{
+    size_t n = json_array_size(list);
+    out[0] = '\0';
+    if (!json_is_array(list) || n == 0 || n > INVITATION_MAX_INSTRUMENTS)
+        return error_set(err, ERR_INVALID, "/instruments",
+                         "\"instruments\" must be an array of 1 to %d instrument ids",
+                         INVITATION_MAX_INSTRUMENTS);
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(list, i);
+        char pointer[32];
+        snprintf(pointer, sizeof(pointer), "/instruments/%zu", i);
+        const char *id = json_is_string(v) ? json_string_value(v) : "";
+        if (instrument_find(&req->app->catalog, id) == NULL)
+            return error_set(err, ERR_INVALID, pointer, "unknown instrument \"%.40s\"", id);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(json_string_value(json_array_get(list, j)), id) == 0)
+                return error_set(err, ERR_INVALID, pointer, "%s is listed twice", id);
+        strncat(out, i ? "," : "", size - strlen(out) - 1);
+        strncat(out, id, size - strlen(out) - 1);
+    }
+    return ERR_OK;
+}
+
+void api_invitations_create(struct http_request *req, struct http_response *res)
+{
+    static const char *const allowed[] = { "patient_id", "episode_id", "instruments",
+                                           "expires_in_days", NULL };
+    struct store_invitation inv;
+    struct store_episode episode;
+    struct store_audit audit;
+    struct error err;
+    long long days = req->app->invitation_ttl_s / 86400;
+    memset(&inv, 0, sizeof(inv));
+    error_clear(&err);
+    json_t *body = http_json_body(req, res);
+    if (body == NULL)
+        return;
+    enum err_code rc = field_known(body, allowed, &err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "episode_id", true, 1, 1LL << 53, &inv.episode_id, NULL, &err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &inv.patient_id, NULL, &err);
+    if (rc == ERR_OK)
+        rc = read_instrument_list(req, json_object_get(body, "instruments"), inv.instruments,
+                                  sizeof(inv.instruments), &err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "expires_in_days", false, 1, 30, &days, NULL, &err);
+    json_decref(body);
+    if (rc != ERR_OK)
+        return api_fail(req, res, &err);
+    if (!api_episode_access(req, res, inv.episode_id, ACCESS_WRITE, "invitation.create", &episode,
+                            &audit))
+        return;
+    if (episode.patient_id != inv.patient_id)
+        rc = error_set(&err, ERR_INVALID, "/episode_id", "the episode is another patient's");
+    else if (episode.ended_at != 0)
+        rc = error_set(&err, ERR_CONFLICT, "/episode_id", "the episode has ended");
+    char token[AUTH_TOKEN_LEN + 1];
+    auth_random_hex(token, AUTH_TOKEN_LEN / 2);
+    auth_token_hash(token, inv.token_hash);
+    inv.created_at = req->now;
+    inv.expires_at = req->now + days * 86400;
+    inv.created_by = req->session->staff_id;
+    if (rc == ERR_OK)
+        rc = store_invitation_add(req->app->store, &inv, &audit, &err);
+    if (rc != ERR_OK)
+        return api_fail(req, res, &err);
+    json_t *ids = json_array();
+    char list[sizeof(inv.instruments)];
+    char *save = NULL;
+    snprintf(list, sizeof(list), "%s", inv.instruments);
+    for (char *id = strtok_r(list, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save))
+        json_array_append_new(ids, json_string(id));
+    http_json(req, res, 201,
+              json_pack("{s:s, s:s, s:o, s:o, s:I}", "token", token, "url",
+                        http_printf(req, "/i/%s", token), "instruments", ids, "expires_at",
+                        render_time(inv.expires_at), "episode_id", (json_int_t)inv.episode_id));
+}
+
+/* The live invitation for the token in the path, or a problem (404 unknown, 410 used/expired). */
+static bool load_invitation(struct http_request *req, struct http_response *res,
+                            struct store_invitation *inv)
+{
+    struct error err;
+    char hash[65];
+    error_clear(&err);
+    const char *token = req->param_count > 0 ? req->params[0] : "";
+    auth_token_hash(token, hash);
+    if (strlen(token) != AUTH_TOKEN_LEN ||
+        store_invitation_get(req->app->store, hash, inv, &err) != ERR_OK) {
+        http_problem(req, res, 404, "Not Found", "no such invitation", NULL);
+        return false;
+    }
+    if (inv->used_at != 0 || inv->expires_at <= req->now) {
+        http_problem(req, res, 410, "Gone",
+                     inv->used_at ? "this invitation has already been used"
+                                  : "this invitation has expired",
+                     NULL);
+        return false;
+    }
+    return true;
+}
+
+static json_t *render_questionnaire(const struct instrument *ins, enum lang lang)
+{
+    json_t *items = json_array();
+    for (int i = 0; i < ins->item_count; i++) {
+        const struct instrument_item *item = &ins->items[i];
+        json_t *options = json_array();
+        for (int o = 0; o < item->option_count; o++)
+            json_array_append_new(options,
+                                  json_pack("{s:i, s:s}", "position", o, "label",
+                                            instrument_text(item->options[o].label, lang)));
+        const char *text = instrument_text(item->text, lang);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", item->id, "text",
+                                               *text ? text : instrument_text(item->label, lang),
+                                               "optional", item->optional, "not_applicable",
+                                               item->allow_not_applicable, "options", options));
+    }
+    return json_pack("{s:s, s:s, s:s, s:o}", "id", ins->id, "name", ins->name, "stem",
+                     instrument_text(ins->stem, lang), "items", items);
+}
+
+void api_invitations_get(struct http_request *req, struct http_response *res)
+{
+    struct store_invitation inv;
+    if (!load_invitation(req, res, &inv))
+        return;
+    json_t *list = json_array();
+    char ids[sizeof(inv.instruments)];
+    snprintf(ids, sizeof(ids), "%s", inv.instruments);
+    char *save = NULL;
+    for (char *id = strtok_r(ids, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save)) {
+        const struct instrument *ins = instrument_find(&req->app->catalog, id);
+        if (ins != NULL)
+            json_array_append_new(list, render_questionnaire(ins, req->lang));
+    }
+    http_json(
+        req, res, 200,
+        json_pack("{s:o, s:o}", "instruments", list, "expires_at", render_time(inv.expires_at)));
+}
+
+/* Score every response; they must cover exactly the invited instruments. */
+static enum err_code score_invited(struct http_request *req, const struct store_invitation *inv,
+                                   enum sex sex, json_t *list, struct store_response *out,
+                                   unsigned *flags, struct error *err)
+{
+    size_t n = json_array_size(list);
+    int expected = 1;
+    for (const char *p = inv->instruments; *p; p++)
+        expected += *p == ',';
+    if (!json_is_array(list) || n != (size_t)expected)
+        return error_set(err, ERR_INVALID, "/responses",
+                         "\"responses\" must hold one response for each of: %s", inv->instruments);
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(list, i);
+        char prefix[32];
+        struct instrument_score score;
+        snprintf(prefix, sizeof(prefix), "/responses/%zu", i);
+        enum err_code rc =
+            api_score_response(req, prefix, json_object_get(item, "instrument"),
+                               json_object_get(item, "answers"), sex, &out[i], &score, err);
+        if (rc != ERR_OK)
+            return rc;
+        char needle[24];
+        snprintf(needle, sizeof(needle), ",%s,", out[i].instrument);
+        char haystack[sizeof(inv->instruments) + 2];
+        snprintf(haystack, sizeof(haystack), ",%s,", inv->instruments);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(out[j].instrument, out[i].instrument) == 0)
+                return error_set(err, ERR_INVALID, prefix, "%s is answered twice",
+                                 out[i].instrument);
+        if (strstr(haystack, needle) == NULL)
+            return error_set(err, ERR_INVALID, prefix, "%s was not asked for", out[i].instrument);
+        *flags |= score.flags;
+        out[i].patient_id = inv->patient_id;
+        out[i].episode_id = inv->episode_id;
+        out[i].answered_at = req->now;
+        snprintf(out[i].channel, sizeof(out[i].channel), "portal");
+    }
+    return ERR_OK;
+}
+
+void api_invitations_answer(struct http_request *req, struct http_response *res)
+{
+    static const char *const allowed[] = { "responses", NULL };
+    struct store_invitation inv;
+    struct store_patient patient;
+    struct store_response responses[INVITATION_MAX_INSTRUMENTS];
+    struct store_audit audit;
+    struct error err;
+    unsigned flags = 0;
+    error_clear(&err);
+    if (!load_invitation(req, res, &inv))
+        return;
+    json_t *body = http_json_body(req, res);
+    if (body == NULL)
+        return;
+    enum err_code rc = field_known(body, allowed, &err);
+    if (rc == ERR_OK)
+        rc = store_patient_get(req->app->store, inv.patient_id, &patient, &err);
+    if (rc == ERR_OK)
+        rc = score_invited(req, &inv, api_patient_sex(&patient), json_object_get(body, "responses"),
+                           responses, &flags, &err);
+    int count = (int)json_array_size(json_object_get(body, "responses"));
+    json_decref(body);
+    access_audit_init(req, &audit, "response.create", inv.patient_id);
+    snprintf(audit.detail, sizeof(audit.detail), "through invitation: %s", inv.instruments);
+    if (rc == ERR_OK)
+        rc = store_response_add_invited(req->app->store, inv.token_hash, responses, count, req->now,
+                                        &audit, &err);
+    if (rc != ERR_OK)
+        return api_fail(req, res, &err);
+    json_t *list = json_array();
+    for (int i = 0; i < count; i++)
+        json_array_append_new(list,
+                              json_pack("{s:s, s:i, s:s}", "instrument", responses[i].instrument,
+                                        "total", responses[i].total, "band", responses[i].band));
+    json_t *obj = json_pack("{s:o, s:b}", "responses", list, "help_now", (flags & FLAG_RISK) != 0);
+    http_json(req, res, 201, obj);
+}

@@ -1,0 +1,30 @@
+/* server.h - the HTTP server: GNU libmicrohttpd with an internal thread pool (epoll). */
+#ifndef STEGVIS_HTTP_SERVER_H
+#define STEGVIS_HTTP_SERVER_H
+
+#include "core/error.h"
+#include "http/app.h"
+
+struct server;
+
+struct server_options {
+    const char *listen; /* "127.0.0.1:8080" ("[::1]:8080" for IPv6); port 0 = any free */
+    int threads;        /* worker threads (default: number of cores) */
+};
+
+/* Start serving `app` (which must outlive the server). On success *out is running. The
+ * request log goes to stderr. */
+enum err_code server_start(struct app *app, const struct server_options *options,
+                           struct server **out, struct error *err) WARN_UNUSED;
+
+/* Check a listen address without binding it: ERR_INVALID (field "listen") unless it is
+ * "a.b.c.d:port" or "[v6]:port" with a port from 0 to 65535. */
+enum err_code server_check_listen(const char *listen, struct error *err) WARN_UNUSED;
+
+/* The port actually bound (useful with port 0). */
+int server_port(const struct server *server);
+
+/* Stop accepting, let requests in flight finish, free the server. */
+void server_stop(struct server *server);
+
+#endif

@@ -1,0 +1,266 @@
+/* schema.c - the migrations (see schema.h). Never edit a migration that has shipped: add one.
+ *
+ * Conventions: times are BIGINT seconds since 1970 with 0 for "not set" (so "open episode" is
+ * `ended_at = 0` and indexes need no NULL handling); a missing reference to another row is NULL,
+ * so foreign keys hold. Version 1 says IF NOT EXISTS throughout so that it also brings a database
+ * stamped with a pre-release version 0 up to date without failing on tables it already has.
+ */
+#include "schema.h"
+
+#include <string.h>
+
+#include "core/mem.h"
+#include "store.h"
+
+struct schema_migration {
+    const char *portable;
+    const char *sqlite;   /* appended for SCHEMA_SQLITE */
+    const char *postgres; /* appended for SCHEMA_POSTGRES */
+};
+
+static const char v1_portable[] =
+    "CREATE TABLE IF NOT EXISTS meta (\n"
+    "  key TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL);\n"
+
+    /* region: municipalities, units, interventions */
+    "CREATE TABLE IF NOT EXISTS municipality (\n"
+    "  code TEXT PRIMARY KEY,\n"
+    "  name TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS unit (\n"
+    "  id @ID@,\n"
+    "  code TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL CONSTRAINT unit_kind\n"
+    "    CHECK (kind IN ('vardcentral', 'digital', 'specialist')),\n"
+    "  municipality_code TEXT NOT NULL REFERENCES municipality (code));\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS unit_code ON unit (code);\n"
+    "CREATE TABLE IF NOT EXISTS intervention (\n"
+    "  code TEXT PRIMARY KEY,\n"
+    "  step INTEGER NOT NULL CONSTRAINT intervention_step CHECK (step BETWEEN 0 AND 4),\n"
+    "  name_sv TEXT NOT NULL,\n"
+    "  name_en TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS unit_intervention (\n"
+    "  unit_id BIGINT NOT NULL REFERENCES unit (id),\n"
+    "  intervention_code TEXT NOT NULL REFERENCES intervention (code),\n"
+    "  PRIMARY KEY (unit_id, intervention_code));\n"
+
+    /* staff and their logins */
+    "CREATE TABLE IF NOT EXISTS staff (\n"
+    "  id @ID@,\n"
+    "  username TEXT NOT NULL,\n"
+    "  display_name TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL CONSTRAINT staff_role\n"
+    "    CHECK (role IN ('clinician', 'manager', 'analyst', 'admin')),\n"
+    "  unit_id BIGINT REFERENCES unit (id),\n"
+    "  pw_hash TEXT NOT NULL,\n"
+    "  active INTEGER NOT NULL DEFAULT 1,\n"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"
+    "  locked_until BIGINT NOT NULL DEFAULT 0);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS staff_username ON staff (username);\n"
+    "CREATE INDEX IF NOT EXISTS staff_unit ON staff (unit_id);\n"
+    "CREATE TABLE IF NOT EXISTS training (\n"
+    "  staff_id BIGINT NOT NULL REFERENCES staff (id),\n"
+    "  course TEXT NOT NULL,\n"
+    "  completed_at BIGINT NOT NULL,\n"
+    "  PRIMARY KEY (staff_id, course));\n"
+    "CREATE TABLE IF NOT EXISTS login_session (\n"
+    "  token_hash TEXT PRIMARY KEY,\n"
+    "  staff_id BIGINT NOT NULL REFERENCES staff (id),\n"
+    "  created_at BIGINT NOT NULL,\n"
+    "  expires_at BIGINT NOT NULL,\n"
+    "  csrf TEXT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS login_session_expires ON login_session (expires_at);\n"
+
+    /* patients and their care */
+    "CREATE TABLE IF NOT EXISTS patient (\n"
+    "  id @ID@,\n"
+    "  pnr TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  birth_date TEXT NOT NULL,\n"
+    "  sex TEXT NOT NULL,\n"
+    "  municipality_code TEXT REFERENCES municipality (code),\n"
+    "  listed_unit_id BIGINT REFERENCES unit (id),\n"
+    "  contact TEXT NOT NULL DEFAULT '',\n"
+    "  created_at BIGINT NOT NULL);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS patient_pnr ON patient (pnr);\n"
+    "CREATE TABLE IF NOT EXISTS episode (\n"
+    "  id @ID@,\n"
+    "  patient_id BIGINT NOT NULL REFERENCES patient (id),\n"
+    "  unit_id BIGINT NOT NULL REFERENCES unit (id),\n"
+    "  source TEXT NOT NULL CONSTRAINT episode_source\n"
+    "    CHECK (source IN ('self', 'clinic', 'other')),\n"
+    "  referred_at BIGINT NOT NULL,\n"
+    "  assessed_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  treatment_started_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  ended_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  end_reason TEXT NOT NULL DEFAULT '',\n"
+    "  step INTEGER NOT NULL DEFAULT -1 CONSTRAINT episode_step CHECK (step BETWEEN -1 AND 4),\n"
+    "  problem TEXT NOT NULL DEFAULT '');\n"
+    "CREATE INDEX IF NOT EXISTS episode_patient ON episode (patient_id);\n"
+    "CREATE INDEX IF NOT EXISTS episode_unit_open ON episode (unit_id, ended_at);\n"
+    "CREATE TABLE IF NOT EXISTS response (\n"
+    "  id @ID@,\n"
+    "  patient_id BIGINT NOT NULL REFERENCES patient (id),\n"
+    "  episode_id BIGINT REFERENCES episode (id),\n"
+    "  instrument TEXT NOT NULL,\n"
+    "  answers TEXT NOT NULL,\n"
+    "  total INTEGER NOT NULL,\n"
+    "  band TEXT NOT NULL,\n"
+    "  severity INTEGER NOT NULL,\n"
+    "  flags INTEGER NOT NULL,\n"
+    "  answered_at BIGINT NOT NULL,\n"
+    "  entered_by BIGINT REFERENCES staff (id),\n"
+    "  channel TEXT NOT NULL CONSTRAINT response_channel\n"
+    "    CHECK (channel IN ('portal', 'clinic', 'import')));\n"
+    "CREATE INDEX IF NOT EXISTS response_patient ON response (patient_id, answered_at);\n"
+    "CREATE INDEX IF NOT EXISTS response_episode ON response (episode_id);\n"
+    "CREATE TABLE IF NOT EXISTS risk_review (\n"
+    "  id @ID@,\n"
+    "  patient_id BIGINT NOT NULL REFERENCES patient (id),\n"
+    "  staff_id BIGINT REFERENCES staff (id),\n"
+    "  at BIGINT NOT NULL,\n"
+    "  level TEXT NOT NULL CONSTRAINT risk_review_level\n"
+    "    CHECK (level IN ('low', 'moderate', 'high')),\n"
+    "  note TEXT NOT NULL DEFAULT '');\n"
+    "CREATE INDEX IF NOT EXISTS risk_review_patient ON risk_review (patient_id, at);\n"
+    "CREATE TABLE IF NOT EXISTS assessment (\n"
+    "  id @ID@,\n"
+    "  episode_id BIGINT NOT NULL REFERENCES episode (id),\n"
+    "  staff_id BIGINT REFERENCES staff (id),\n"
+    "  at BIGINT NOT NULL,\n"
+    "  problem TEXT NOT NULL DEFAULT '',\n"
+    "  recommended_step INTEGER NOT NULL CONSTRAINT assessment_recommended_step\n"
+    "    CHECK (recommended_step BETWEEN 0 AND 4),\n"
+    "  chosen_step INTEGER NOT NULL CONSTRAINT assessment_chosen_step\n"
+    "    CHECK (chosen_step BETWEEN 0 AND 4),\n"
+    "  reason TEXT NOT NULL DEFAULT '',\n"
+    "  CONSTRAINT assessment_reason CHECK (chosen_step = recommended_step OR reason <> ''));\n"
+    "CREATE INDEX IF NOT EXISTS assessment_episode ON assessment (episode_id, at);\n"
+    "CREATE TABLE IF NOT EXISTS contract (\n"
+    "  episode_id BIGINT PRIMARY KEY REFERENCES episode (id),\n"
+    "  version INTEGER NOT NULL,\n"
+    "  contact_staff_id BIGINT REFERENCES staff (id),\n"
+    "  goals TEXT NOT NULL DEFAULT '',\n"
+    "  plan TEXT NOT NULL DEFAULT '',\n"
+    "  next_contact_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  municipal_coordination TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at BIGINT NOT NULL,\n"
+    "  updated_by BIGINT REFERENCES staff (id));\n"
+    "CREATE TABLE IF NOT EXISTS contract_history (\n"
+    "  episode_id BIGINT NOT NULL REFERENCES episode (id),\n"
+    "  version INTEGER NOT NULL,\n"
+    "  contact_staff_id BIGINT REFERENCES staff (id),\n"
+    "  goals TEXT NOT NULL DEFAULT '',\n"
+    "  plan TEXT NOT NULL DEFAULT '',\n"
+    "  next_contact_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  municipal_coordination TEXT NOT NULL DEFAULT '',\n"
+    "  updated_at BIGINT NOT NULL,\n"
+    "  updated_by BIGINT REFERENCES staff (id),\n"
+    "  PRIMARY KEY (episode_id, version));\n"
+    "CREATE TABLE IF NOT EXISTS appointment (\n"
+    "  id @ID@,\n"
+    "  episode_id BIGINT NOT NULL REFERENCES episode (id),\n"
+    "  staff_id BIGINT REFERENCES staff (id),\n"
+    "  at BIGINT NOT NULL,\n"
+    "  intervention_code TEXT REFERENCES intervention (code),\n"
+    "  status TEXT NOT NULL CONSTRAINT appointment_status\n"
+    "    CHECK (status IN ('booked', 'attended', 'missed', 'cancelled')));\n"
+    "CREATE INDEX IF NOT EXISTS appointment_episode ON appointment (episode_id, at);\n"
+    "CREATE TABLE IF NOT EXISTS invitation (\n"
+    "  token_hash TEXT PRIMARY KEY,\n"
+    "  patient_id BIGINT NOT NULL REFERENCES patient (id),\n"
+    "  episode_id BIGINT REFERENCES episode (id),\n"
+    "  instruments TEXT NOT NULL,\n"
+    "  created_at BIGINT NOT NULL,\n"
+    "  expires_at BIGINT NOT NULL,\n"
+    "  used_at BIGINT NOT NULL DEFAULT 0,\n"
+    "  created_by BIGINT REFERENCES staff (id));\n"
+    "CREATE INDEX IF NOT EXISTS invitation_patient ON invitation (patient_id);\n"
+
+    /* the audit log: no foreign keys, so that no change elsewhere can ever refuse an audit row */
+    "CREATE TABLE IF NOT EXISTS audit (\n"
+    "  id @ID@,\n"
+    "  at BIGINT NOT NULL,\n"
+    "  actor_id BIGINT NOT NULL DEFAULT 0,\n"
+    "  actor TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  patient_id BIGINT NOT NULL DEFAULT 0,\n"
+    "  emergency INTEGER NOT NULL DEFAULT 0,\n"
+    "  detail TEXT NOT NULL DEFAULT '');\n"
+    "CREATE INDEX IF NOT EXISTS audit_patient ON audit (patient_id, at);\n"
+    "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor_id, at);\n"
+    "CREATE INDEX IF NOT EXISTS audit_at ON audit (at);\n";
+
+/* The audit log is append-only whatever SQL reaches the database. */
+static const char v1_sqlite[] =
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;\n"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;\n";
+
+/* For the PostgreSQL backend (not built yet; kept here so both backends share one history).
+ * TRUNCATE skips row triggers, so it gets a statement trigger of its own. */
+static const char v1_postgres[] =
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"
+    "$$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;\n"
+    "CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit\n"
+    "  FOR EACH ROW EXECUTE FUNCTION audit_append_only();\n"
+    "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit\n"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();\n";
+
+static const struct schema_migration migrations[] = {
+    { v1_portable, v1_sqlite, v1_postgres },
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+               "every schema version needs its migration");
+
+static const char id_token[] = "@ID@";
+
+static const char *id_type(enum schema_dialect dialect)
+{
+    if (dialect == SCHEMA_POSTGRES)
+        return "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY";
+    return "INTEGER PRIMARY KEY";
+}
+
+static size_t count_tokens(const char *text)
+{
+    size_t count = 0;
+    for (const char *p = strstr(text, id_token); p != NULL; p = strstr(p + 1, id_token))
+        count++;
+    return count;
+}
+
+int schema_latest(void)
+{
+    return MIGRATION_COUNT;
+}
+
+char *schema_migration_sql(int version, enum schema_dialect dialect)
+{
+    if (version < 1 || version > MIGRATION_COUNT)
+        return NULL;
+    const struct schema_migration *m = &migrations[version - 1];
+    const char *extra = dialect == SCHEMA_POSTGRES ? m->postgres : m->sqlite;
+    const char *id = id_type(dialect);
+    size_t size = strlen(m->portable) + count_tokens(m->portable) * strlen(id) + strlen(extra) + 1;
+    char *sql = xmalloc(size);
+    char *out = sql;
+    const char *in = m->portable;
+    for (const char *hit = strstr(in, id_token); hit != NULL; hit = strstr(in, id_token)) {
+        memcpy(out, in, (size_t)(hit - in));
+        out += hit - in;
+        memcpy(out, id, strlen(id));
+        out += strlen(id);
+        in = hit + strlen(id_token);
+    }
+    size_t rest = strlen(in);
+    memcpy(out, in, rest);
+    out += rest;
+    memcpy(out, extra, strlen(extra) + 1);
+    return sql;
+}

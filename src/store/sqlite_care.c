@@ -1,0 +1,384 @@
+/* sqlite_care.c - assessments, contracts (with every version kept), appointments, triage. */
+#include "sqlite_internal.h"
+
+#include <string.h>
+
+#include "core/instrument.h"
+
+/* ---- assessments ---- */
+
+static const char sql_assessment_add[] =
+    "INSERT INTO assessment (episode_id, staff_id, at, problem, recommended_step, chosen_step, "
+    "reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char sql_assessment_list[] =
+    "SELECT id, episode_id, staff_id, at, problem, recommended_step, chosen_step, reason "
+    "FROM assessment WHERE episode_id = ? ORDER BY at, id";
+/* The first assessment dates the episode's assessment; every one sets its step. */
+static const char sql_episode_assessed[] =
+    "UPDATE episode SET assessed_at = CASE WHEN assessed_at = 0 THEN ? ELSE assessed_at END, "
+    "step = ? WHERE id = ?";
+
+static void read_assessment(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_assessment *assessment = elem;
+    assessment->id = sqlite3_column_int64(stmt, 0);
+    assessment->episode_id = sqlite3_column_int64(stmt, 1);
+    assessment->staff_id = sqlite3_column_int64(stmt, 2);
+    assessment->at = sqlite3_column_int64(stmt, 3);
+    STORE__COLUMN_FIELD(stmt, 4, assessment->problem);
+    assessment->recommended_step = sqlite3_column_int(stmt, 5);
+    assessment->chosen_step = sqlite3_column_int(stmt, 6);
+    STORE__COLUMN_FIELD(stmt, 7, assessment->reason);
+}
+
+/* The episode exists and, when staff_id is not 0, so does the staff member. */
+static enum err_code episode_and_staff_exist(struct store__conn *conn, long long episode_id,
+                                             long long staff_id, const char *staff_field,
+                                             struct error *err)
+{
+    enum err_code rc = store__must_exist(conn, store__sql_episode_exists, episode_id, "episode_id",
+                                         "episode", err);
+    if (rc == ERR_OK && staff_id != 0)
+        rc = store__must_exist(conn, store__sql_staff_exists, staff_id, staff_field, "staff member",
+                               err);
+    return rc;
+}
+
+static enum err_code mark_assessed(struct store__conn *conn,
+                                   const struct store_assessment *assessment, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_episode_assessed, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, assessment->at);
+    sqlite3_bind_int(stmt, 2, assessment->chosen_step);
+    sqlite3_bind_int64(stmt, 3, assessment->episode_id);
+    return store__step_done(stmt, err);
+}
+
+static enum err_code assessment_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_assessment *assessment = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = episode_and_staff_exist(conn, assessment->episode_id, assessment->staff_id,
+                                               "staff_id", err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_assessment_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (assessment->at == 0)
+        assessment->at = store__now();
+    sqlite3_bind_int64(stmt, 1, assessment->episode_id);
+    store__bind_id(stmt, 2, assessment->staff_id);
+    sqlite3_bind_int64(stmt, 3, assessment->at);
+    STORE__BIND_FIELD(stmt, 4, assessment->problem);
+    sqlite3_bind_int(stmt, 5, assessment->recommended_step);
+    sqlite3_bind_int(stmt, 6, assessment->chosen_step);
+    STORE__BIND_FIELD(stmt, 7, assessment->reason);
+    rc = store__insert_id(stmt, &assessment->id, err);
+    if (rc == ERR_OK)
+        rc = mark_assessed(conn, assessment, err);
+    return rc;
+}
+
+enum err_code store_assessment_add(struct store *store, struct store_assessment *assessment,
+                                   const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, assessment_add_job, assessment, audit, err);
+}
+
+enum err_code store_assessment_list(struct store *store, long long episode_id,
+                                    struct store_assessment **list, int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_assessment_list, episode_id, sizeof(**list),
+                                   read_assessment, &array, count, err);
+    *list = array;
+    return rc;
+}
+
+/* ---- contracts ---- */
+
+#define CONTRACT_COLUMNS                                                                           \
+    "SELECT episode_id, version, contact_staff_id, goals, plan, next_contact_at, "                 \
+    "municipal_coordination, updated_at, updated_by "
+
+static const char sql_contract_version[] =
+    "SELECT COALESCE(MAX(version), 0) FROM contract_history WHERE episode_id = ?";
+static const char sql_contract_history_add[] =
+    "INSERT INTO contract_history (episode_id, version, contact_staff_id, goals, plan, "
+    "next_contact_at, municipal_coordination, updated_at, updated_by) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_contract_put[] =
+    "INSERT INTO contract (episode_id, version, contact_staff_id, goals, plan, next_contact_at, "
+    "municipal_coordination, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (episode_id) DO UPDATE SET version = excluded.version, "
+    "contact_staff_id = excluded.contact_staff_id, goals = excluded.goals, "
+    "plan = excluded.plan, next_contact_at = excluded.next_contact_at, "
+    "municipal_coordination = excluded.municipal_coordination, "
+    "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+static const char sql_contract_get[] = CONTRACT_COLUMNS "FROM contract WHERE episode_id = ?";
+static const char sql_contract_history[] =
+    CONTRACT_COLUMNS "FROM contract_history WHERE episode_id = ? ORDER BY version";
+
+static void read_contract(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_contract *contract = elem;
+    contract->episode_id = sqlite3_column_int64(stmt, 0);
+    contract->version = sqlite3_column_int(stmt, 1);
+    contract->contact_staff_id = sqlite3_column_int64(stmt, 2);
+    STORE__COLUMN_FIELD(stmt, 3, contract->goals);
+    STORE__COLUMN_FIELD(stmt, 4, contract->plan);
+    contract->next_contact_at = sqlite3_column_int64(stmt, 5);
+    STORE__COLUMN_FIELD(stmt, 6, contract->municipal_coordination);
+    contract->updated_at = sqlite3_column_int64(stmt, 7);
+    contract->updated_by = sqlite3_column_int64(stmt, 8);
+}
+
+static enum err_code next_contract_version(struct store__conn *conn, long long episode_id,
+                                           int *version, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_contract_version, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, episode_id);
+    int row = store__step(stmt, err);
+    *version = row == 1 ? sqlite3_column_int(stmt, 0) + 1 : 1;
+    store__done(stmt);
+    return row < 0 ? (enum err_code)row : ERR_OK;
+}
+
+/* The same row goes into contract_history and contract: bind it to either statement. */
+static enum err_code write_contract(struct store__conn *conn, const char *sql,
+                                    const struct store_contract *contract, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, contract->episode_id);
+    sqlite3_bind_int(stmt, 2, contract->version);
+    store__bind_id(stmt, 3, contract->contact_staff_id);
+    STORE__BIND_FIELD(stmt, 4, contract->goals);
+    STORE__BIND_FIELD(stmt, 5, contract->plan);
+    sqlite3_bind_int64(stmt, 6, contract->next_contact_at);
+    STORE__BIND_FIELD(stmt, 7, contract->municipal_coordination);
+    sqlite3_bind_int64(stmt, 8, contract->updated_at);
+    store__bind_id(stmt, 9, contract->updated_by);
+    return store__step_done(stmt, err);
+}
+
+static enum err_code contract_put_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_contract *contract = arg;
+    enum err_code rc = episode_and_staff_exist(conn, contract->episode_id,
+                                               contract->contact_staff_id, "contact_staff_id", err);
+    if (rc == ERR_OK && contract->updated_by != 0)
+        rc = store__must_exist(conn, store__sql_staff_exists, contract->updated_by, "updated_by",
+                               "staff member", err);
+    if (rc == ERR_OK)
+        rc = next_contract_version(conn, contract->episode_id, &contract->version, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (contract->updated_at == 0)
+        contract->updated_at = store__now();
+    rc = write_contract(conn, sql_contract_history_add, contract, err);
+    if (rc == ERR_OK)
+        rc = write_contract(conn, sql_contract_put, contract, err);
+    return rc;
+}
+
+enum err_code store_contract_put(struct store *store, struct store_contract *contract,
+                                 const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, contract_put_job, contract, audit, err);
+}
+
+enum err_code store_contract_get(struct store *store, long long episode_id,
+                                 struct store_contract *out, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    memset(out, 0, sizeof(*out));
+    enum err_code rc = store__read(store, sql_contract_get, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, episode_id);
+    return store__get_one(stmt, read_contract, out, "episode_id", err,
+                          "episode %lld has no contract", episode_id);
+}
+
+enum err_code store_contract_history(struct store *store, long long episode_id,
+                                     struct store_contract **list, int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_contract_history, episode_id, sizeof(**list),
+                                   read_contract, &array, count, err);
+    *list = array;
+    return rc;
+}
+
+/* ---- appointments ---- */
+
+#define APPOINTMENT_COLUMNS                                                                        \
+    "SELECT id, episode_id, staff_id, at, intervention_code, status FROM appointment "
+
+static const char sql_appointment_add[] =
+    "INSERT INTO appointment (episode_id, staff_id, at, intervention_code, status) "
+    "VALUES (?, ?, ?, ?, ?) RETURNING id";
+static const char sql_appointment_get[] = APPOINTMENT_COLUMNS "WHERE id = ?";
+static const char sql_appointment_list[] =
+    APPOINTMENT_COLUMNS "WHERE episode_id = ? ORDER BY at, id";
+static const char sql_appointment_status[] = "UPDATE appointment SET status = ? WHERE id = ?";
+static const char sql_intervention_exists[] = "SELECT 1 FROM intervention WHERE code = ?";
+
+static void read_appointment(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_appointment *appointment = elem;
+    appointment->id = sqlite3_column_int64(stmt, 0);
+    appointment->episode_id = sqlite3_column_int64(stmt, 1);
+    appointment->staff_id = sqlite3_column_int64(stmt, 2);
+    appointment->at = sqlite3_column_int64(stmt, 3);
+    STORE__COLUMN_FIELD(stmt, 4, appointment->intervention_code);
+    STORE__COLUMN_FIELD(stmt, 5, appointment->status);
+}
+
+static enum err_code intervention_must_exist(struct store__conn *conn, const char *code,
+                                             size_t size, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_intervention_exists, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    store__bind_text(stmt, 1, code, size);
+    int row = store__step(stmt, err);
+    store__done(stmt);
+    if (row == 0)
+        return error_set(err, ERR_NOT_FOUND, "intervention_code", "intervention %.*s not found",
+                         (int)strnlen(code, size), code);
+    return row < 0 ? (enum err_code)row : ERR_OK;
+}
+
+static enum err_code appointment_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_appointment *appointment = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = episode_and_staff_exist(conn, appointment->episode_id, appointment->staff_id,
+                                               "staff_id", err);
+    if (rc == ERR_OK && appointment->intervention_code[0] != '\0')
+        rc = intervention_must_exist(conn, appointment->intervention_code,
+                                     sizeof(appointment->intervention_code), err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_appointment_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, appointment->episode_id);
+    store__bind_id(stmt, 2, appointment->staff_id);
+    sqlite3_bind_int64(stmt, 3, appointment->at);
+    store__bind_text_or_null(stmt, 4, appointment->intervention_code,
+                             sizeof(appointment->intervention_code));
+    STORE__BIND_FIELD(stmt, 5, appointment->status);
+    return store__insert_id(stmt, &appointment->id, err);
+}
+
+enum err_code store_appointment_add(struct store *store, struct store_appointment *appointment,
+                                    const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, appointment_add_job, appointment, audit, err);
+}
+
+enum err_code store_appointment_get(struct store *store, long long id,
+                                    struct store_appointment *out, struct error *err)
+{
+    return store__get_by_id(store, sql_appointment_get, id, read_appointment, out, sizeof(*out),
+                            "appointment", err);
+}
+
+struct appointment_status {
+    long long id;
+    const char *status;
+};
+
+static enum err_code appointment_status_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    const struct appointment_status *change = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_appointment_status, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_text(stmt, 1, change->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 2, change->id);
+    rc = store__step_done(stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    return store__changed(conn, "id", err, "appointment %lld not found", change->id);
+}
+
+enum err_code store_appointment_set_status(struct store *store, long long id, const char *status,
+                                           const struct store_audit *audit, struct error *err)
+{
+    if (status == NULL)
+        return error_set(err, ERR_INVALID, "status", "no status given");
+    struct appointment_status change = { id, status };
+    return store__write(store, appointment_status_job, &change, audit, err);
+}
+
+enum err_code store_appointment_list(struct store *store, long long episode_id,
+                                     struct store_appointment **list, int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_appointment_list, episode_id, sizeof(**list),
+                                   read_appointment, &array, count, err);
+    *list = array;
+    return rc;
+}
+
+/* ---- triage ---- */
+
+/* Open episodes, each with whether its patient has a risk flag raised after their latest risk
+ * review and the highest severity among the episode's responses; kept when not yet assessed or
+ * at risk. Parameters: the risk flag bit, the unit id twice (0 = every unit). */
+static const char sql_triage[] =
+    "SELECT id, patient_id, name, unit_id, referred_at, risk, severity, source FROM ("
+    " SELECT e.id, e.patient_id, p.name, e.unit_id, e.referred_at, e.source, e.assessed_at,"
+    "  CASE WHEN EXISTS (SELECT 1 FROM response r WHERE r.patient_id = e.patient_id"
+    "   AND (r.flags & ?) <> 0 AND r.answered_at > COALESCE((SELECT MAX(v.at)"
+    "   FROM risk_review v WHERE v.patient_id = e.patient_id), -1)) THEN 1 ELSE 0 END AS risk,"
+    "  COALESCE((SELECT MAX(r.severity) FROM response r WHERE r.episode_id = e.id), -1)"
+    "   AS severity"
+    " FROM episode e JOIN patient p ON p.id = e.patient_id"
+    " WHERE e.ended_at = 0 AND (? = 0 OR e.unit_id = ?)) t "
+    "WHERE assessed_at = 0 OR risk = 1 "
+    "ORDER BY risk DESC, severity DESC, referred_at ASC, id ASC";
+
+static void read_triage_row(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_triage_row *row = elem;
+    row->episode_id = sqlite3_column_int64(stmt, 0);
+    row->patient_id = sqlite3_column_int64(stmt, 1);
+    STORE__COLUMN_FIELD(stmt, 2, row->patient_name);
+    row->unit_id = sqlite3_column_int64(stmt, 3);
+    row->referred_at = sqlite3_column_int64(stmt, 4);
+    row->unresolved_risk = sqlite3_column_int(stmt, 5) != 0;
+    row->max_severity = sqlite3_column_int(stmt, 6);
+    STORE__COLUMN_FIELD(stmt, 7, row->source);
+}
+
+enum err_code store_triage(struct store *store, long long unit_id, struct store_triage_row **rows,
+                           int *count, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    void *array = NULL;
+    *rows = NULL;
+    *count = 0;
+    enum err_code rc = store__read(store, sql_triage, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, FLAG_RISK);
+    sqlite3_bind_int64(stmt, 2, unit_id);
+    sqlite3_bind_int64(stmt, 3, unit_id);
+    rc = store__collect(stmt, sizeof(**rows), read_triage_row, &array, count, err);
+    *rows = array;
+    return rc;
+}

@@ -1,0 +1,218 @@
+/* sqlite_internal.h - what the files of the SQLite backend share (store__ prefix); not an
+ * interface for anyone else.
+ *
+ * Connections: each thread that reads gets a connection of its own (a pthread key), and one
+ * writer thread owns the only connection that writes. Every connection caches its prepared
+ * statements, keyed by the address of the statement's static SQL text, so each statement's SQL
+ * sits next to the code that uses it and is prepared once per connection.
+ *
+ * Writes: a caller wraps its change in a job function and calls store__write(), which queues the
+ * job and blocks until the writer has committed it. The writer runs every waiting job in one
+ * transaction, each inside its own SAVEPOINT (a job that fails is rolled back alone), inserts the
+ * job's audit row in that same savepoint, commits once and then wakes each caller with its own
+ * result. A job runs on the writer's connection and must leave every statement it used reset.
+ */
+#ifndef STEGVIS_STORE_SQLITE_INTERNAL_H
+#define STEGVIS_STORE_SQLITE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+#define STORE__CACHE_SLOTS     256  /* prepared statements per connection (open addressing) */
+#define STORE__BATCH_MAX       1000 /* jobs committed together at most */
+#define STORE__BUSY_TIMEOUT_MS 5000
+
+struct store__cached_stmt {
+    const char *sql; /* the key: address of a static string */
+    sqlite3_stmt *stmt;
+};
+
+struct store__conn {
+    sqlite3 *db;
+    struct store *store;
+    struct store__conn *next; /* in store->readers */
+    int cached;
+    struct store__cached_stmt cache[STORE__CACHE_SLOTS];
+};
+
+/* Changes one job makes, run by the writer inside the job's savepoint. On error the savepoint is
+ * rolled back, so a job may stop half-way. */
+typedef enum err_code (*store__job_fn)(struct store__conn *conn, void *arg, struct error *err);
+
+struct store__job {
+    store__job_fn run; /* NULL: only the audit row */
+    void *arg;
+    const struct store_audit *audit; /* NULL: none */
+    enum err_code rc;
+    struct error err;
+    bool done;
+    pthread_cond_t cond;
+    struct store__job *next;
+};
+
+struct store {
+    char *path;
+
+    pthread_mutex_t lock;      /* guards the queue, `stopping`, the stats and `readers` */
+    pthread_cond_t queue_cond; /* signalled when a job is queued or the store stops */
+    struct store__job *queue_head, *queue_tail;
+    bool stopping;
+    long long writes, commits;
+
+    struct store__conn *writer;
+    pthread_t writer_thread;
+    bool writer_started;
+
+    pthread_key_t reader_key;
+    bool reader_key_made;
+    struct store__conn *readers; /* every open reader connection, to close them at the end */
+};
+
+/* ---- connections (sqlite_conn.c) ---- */
+
+/* The file name in `url` ("sqlite:FILE", "sqlite://FILE" or "FILE"); ERR_INVALID otherwise. */
+enum err_code store__url_path(const char *url, const char **path, struct error *err) WARN_UNUSED;
+
+/* Open `path` with the pragmas every connection gets (WAL, synchronous=FULL, foreign keys, busy
+ * timeout); `create` allows a new file, `read_only` sets query_only. *out is a new connection
+ * (store__conn_free). ERR_NOT_FOUND when the file does not exist and `create` is false. */
+enum err_code store__conn_open(const char *path, bool create, bool read_only,
+                               struct store__conn **out, struct error *err) WARN_UNUSED;
+
+/* Finalize the cached statements and close. NULL is allowed. */
+void store__conn_free(struct store__conn *conn);
+
+/* Make the pthread key that holds each thread's read connection (at store_open). */
+enum err_code store__readers_init(struct store *store, struct error *err) WARN_UNUSED;
+
+/* The calling thread's read connection, opened on first use. */
+enum err_code store__reader(struct store *store, struct store__conn **out,
+                            struct error *err) WARN_UNUSED;
+
+/* Close every reader connection (at store_close, when no other thread uses the store). */
+void store__readers_close(struct store *store);
+
+/* The cached statement for `sql` (a static string) on `conn`, reset and without bindings.
+ * Give it back with store__done(). */
+enum err_code store__stmt(struct store__conn *conn, const char *sql, sqlite3_stmt **out,
+                          struct error *err) WARN_UNUSED;
+
+/* store__stmt on the calling thread's read connection. */
+enum err_code store__read(struct store *store, const char *sql, sqlite3_stmt **out,
+                          struct error *err) WARN_UNUSED;
+
+/* Reset `stmt` and clear its bindings, ready for the next use. NULL is allowed. */
+void store__done(sqlite3_stmt *stmt);
+
+/* Run `sql` (no rows expected) on `conn`'s cached statement. */
+enum err_code store__exec(struct store__conn *conn, const char *sql, struct error *err) WARN_UNUSED;
+
+/* Step once: 1 with a row, 0 when done, or a negative err_code with `err` filled. */
+int store__step(sqlite3_stmt *stmt, struct error *err) WARN_UNUSED;
+
+/* Step a statement that returns no rows (or whose rows are ignored) to completion, then
+ * store__done() it. ERR_OK or the mapped error. */
+enum err_code store__step_done(sqlite3_stmt *stmt, struct error *err) WARN_UNUSED;
+
+/* Map the error `rc` of `db` to an err_code and message: constraints to ERR_CONFLICT (unique,
+ * naming the field), ERR_INVALID (check) or ERR_NOT_FOUND (foreign key); busy to
+ * ERR_UNAVAILABLE; I/O, full, corrupt to ERR_IO; out of memory to ERR_NOMEM. */
+enum err_code store__sqlite_error(sqlite3 *db, int rc, struct error *err);
+
+/* Run every row of `stmt` through `read_row` into a new array of `size`-byte elements (*out,
+ * free(); NULL when there are none) and store__done() it. On error *out is NULL. */
+enum err_code store__collect(sqlite3_stmt *stmt, size_t size,
+                             void (*read_row)(sqlite3_stmt *stmt, void *elem), void **out,
+                             int *count, struct error *err) WARN_UNUSED;
+
+/* ---- binding and reading columns (sqlite_conn.c) ---- */
+
+/* Bind the text of a fixed-size field (`size` = sizeof the field; need not be terminated). */
+void store__bind_text(sqlite3_stmt *stmt, int index, const char *text, size_t size);
+/* Bind text, or NULL when it is empty (optional references such as municipality_code). */
+void store__bind_text_or_null(sqlite3_stmt *stmt, int index, const char *text, size_t size);
+/* Bind an id, or NULL when it is 0 ("none"). */
+void store__bind_id(sqlite3_stmt *stmt, int index, long long id);
+/* Copy column `col` (NULL as "") into `dst` of `size` bytes, truncated at a UTF-8 boundary. */
+void store__column_text(sqlite3_stmt *stmt, int col, char *dst, size_t size);
+
+#define STORE__BIND_FIELD(stmt, index, field)                                                      \
+    store__bind_text((stmt), (index), (field), sizeof(field))
+#define STORE__COLUMN_FIELD(stmt, col, field)                                                      \
+    store__column_text((stmt), (col), (field), sizeof(field))
+
+/* ---- the writer (sqlite_writer.c) ---- */
+
+/* Start the writer thread on store->writer. */
+enum err_code store__writer_start(struct store *store, struct error *err) WARN_UNUSED;
+
+/* Commit what is queued, then stop and join the writer. */
+void store__writer_stop(struct store *store);
+
+/* Queue a job and wait until it is committed or failed: its result, with `err` filled. */
+enum err_code store__write(struct store *store, store__job_fn run, void *arg,
+                           const struct store_audit *audit, struct error *err) WARN_UNUSED;
+
+/* Seconds since 1970 now. */
+long long store__now(void);
+
+/* ---- shared pieces of jobs ---- */
+
+/* Insert `audit` (at = now when 0) on the writer's connection (sqlite_audit.c). */
+enum err_code store__audit_insert(struct store__conn *conn, const struct store_audit *audit,
+                                  struct error *err) WARN_UNUSED;
+
+/* ERR_OK when the row `sql` selects for `id` exists, else ERR_NOT_FOUND with `field` and the
+ * message "<what> <id> not found" (sqlite_conn.c). */
+enum err_code store__must_exist(struct store__conn *conn, const char *sql, long long id,
+                                const char *field, const char *what, struct error *err) WARN_UNUSED;
+
+/* ERR_OK when the municipality `code` (a field of `size` bytes) exists, else ERR_NOT_FOUND with
+ * field "municipality_code". */
+enum err_code store__municipality_must_exist(struct store__conn *conn, const char *code,
+                                             size_t size, struct error *err) WARN_UNUSED;
+
+/* Step an INSERT ... RETURNING id and put the id in *id. */
+enum err_code store__insert_id(sqlite3_stmt *stmt, long long *id, struct error *err) WARN_UNUSED;
+
+/* Read the one row `stmt` selects into `out` with `read_row`, then store__done() it. None is
+ * ERR_NOT_FOUND with `field` and the message `fmt`. */
+enum err_code store__get_one(sqlite3_stmt *stmt, void (*read_row)(sqlite3_stmt *stmt, void *out),
+                             void *out, const char *field, struct error *err, const char *fmt,
+                             ...) WARN_UNUSED __attribute__((format(printf, 6, 7)));
+
+/* Zero `out` (`size` bytes) and read the row `sql` selects for the id (its one parameter) on
+ * the calling thread's read connection; ERR_NOT_FOUND "<what> <id> not found" (field "id"). */
+enum err_code store__get_by_id(struct store *store, const char *sql, long long id,
+                               void (*read_row)(sqlite3_stmt *stmt, void *out), void *out,
+                               size_t size, const char *what, struct error *err) WARN_UNUSED;
+
+/* Every row `sql` selects into a new array, as store__collect, on the calling thread's read
+ * connection; `id` is bound to the one parameter unless the statement has none. */
+enum err_code store__list(struct store *store, const char *sql, long long id, size_t size,
+                          void (*read_row)(sqlite3_stmt *stmt, void *elem), void **out, int *count,
+                          struct error *err) WARN_UNUSED;
+
+/* ERR_NOT_FOUND with `field` and the message `fmt` when the UPDATE or DELETE just stepped on
+ * `conn` changed no row. */
+enum err_code store__changed(struct store__conn *conn, const char *field, struct error *err,
+                             const char *fmt, ...) WARN_UNUSED
+    __attribute__((format(printf, 4, 5)));
+
+/* The statements store__must_exist takes (sqlite_conn.c). */
+extern const char store__sql_patient_exists[];
+extern const char store__sql_episode_exists[];
+extern const char store__sql_unit_exists[];
+extern const char store__sql_staff_exists[];
+
+/* Insert the region in `region_json` (municipalities, units, interventions and which unit offers
+ * which) on `conn`, inside the caller's transaction (sqlite_seed.c). ERR_INVALID naming the JSON
+ * path of what is wrong. */
+enum err_code store__seed_region(struct store__conn *conn, const char *region_json,
+                                 struct error *err) WARN_UNUSED;
+
+#endif

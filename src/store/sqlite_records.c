@@ -1,0 +1,524 @@
+/* sqlite_records.c - patients, episodes, responses, risk reviews and invitations. */
+#include "sqlite_internal.h"
+
+#include <string.h>
+
+#include "core/instrument.h"
+
+/* ---- patients ---- */
+
+#define PATIENT_COLUMNS                                                                            \
+    "SELECT id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, "          \
+    "created_at FROM patient "
+
+static const char sql_patient_add[] =
+    "INSERT INTO patient (pnr, name, birth_date, sex, municipality_code, listed_unit_id, "
+    "contact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char sql_patient_get[] = PATIENT_COLUMNS "WHERE id = ?";
+static const char sql_patient_by_pnr[] = PATIENT_COLUMNS "WHERE pnr = ?";
+static const char sql_patient_at_unit[] =
+    "SELECT 1 FROM episode WHERE patient_id = ? AND unit_id = ? LIMIT 1";
+
+static void read_patient(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_patient *patient = elem;
+    patient->id = sqlite3_column_int64(stmt, 0);
+    STORE__COLUMN_FIELD(stmt, 1, patient->pnr);
+    STORE__COLUMN_FIELD(stmt, 2, patient->name);
+    STORE__COLUMN_FIELD(stmt, 3, patient->birth_date);
+    STORE__COLUMN_FIELD(stmt, 4, patient->sex);
+    STORE__COLUMN_FIELD(stmt, 5, patient->municipality_code);
+    patient->listed_unit_id = sqlite3_column_int64(stmt, 6);
+    STORE__COLUMN_FIELD(stmt, 7, patient->contact);
+    patient->created_at = sqlite3_column_int64(stmt, 8);
+}
+
+static enum err_code patient_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_patient *patient = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = ERR_OK;
+    if (patient->listed_unit_id != 0)
+        rc = store__must_exist(conn, store__sql_unit_exists, patient->listed_unit_id,
+                               "listed_unit_id", "unit", err);
+    if (rc == ERR_OK && patient->municipality_code[0] != '\0')
+        rc = store__municipality_must_exist(conn, patient->municipality_code,
+                                            sizeof(patient->municipality_code), err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_patient_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (patient->created_at == 0)
+        patient->created_at = store__now();
+    STORE__BIND_FIELD(stmt, 1, patient->pnr);
+    STORE__BIND_FIELD(stmt, 2, patient->name);
+    STORE__BIND_FIELD(stmt, 3, patient->birth_date);
+    STORE__BIND_FIELD(stmt, 4, patient->sex);
+    store__bind_text_or_null(stmt, 5, patient->municipality_code,
+                             sizeof(patient->municipality_code));
+    store__bind_id(stmt, 6, patient->listed_unit_id);
+    STORE__BIND_FIELD(stmt, 7, patient->contact);
+    sqlite3_bind_int64(stmt, 8, patient->created_at);
+    return store__insert_id(stmt, &patient->id, err);
+}
+
+/* The patient and the audit row of its creation: the row names the new patient's id, which is
+ * known only once the job has inserted it (the writer inserts the audit row after the job). */
+struct patient_add {
+    struct store_patient *patient;
+    struct store_audit audit;
+};
+
+static enum err_code patient_add_audited_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct patient_add *add = arg;
+    enum err_code rc = patient_add_job(conn, add->patient, err);
+    add->audit.patient_id = add->patient->id;
+    return rc;
+}
+
+enum err_code store_patient_add(struct store *store, struct store_patient *patient,
+                                const struct store_audit *audit, struct error *err)
+{
+    if (audit == NULL)
+        return store__write(store, patient_add_job, patient, NULL, err);
+    struct patient_add add = { patient, *audit };
+    return store__write(store, patient_add_audited_job, &add, &add.audit, err);
+}
+
+enum err_code store_patient_get(struct store *store, long long id, struct store_patient *out,
+                                struct error *err)
+{
+    return store__get_by_id(store, sql_patient_get, id, read_patient, out, sizeof(*out), "patient",
+                            err);
+}
+
+enum err_code store_patient_by_pnr(struct store *store, const char *pnr12,
+                                   struct store_patient *out, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    memset(out, 0, sizeof(*out));
+    if (pnr12 == NULL)
+        return error_set(err, ERR_INVALID, "pnr", "no personnummer given");
+    enum err_code rc = store__read(store, sql_patient_by_pnr, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_text(stmt, 1, pnr12, -1, SQLITE_STATIC);
+    return store__get_one(stmt, read_patient, out, "pnr", err, "no patient with this personnummer");
+}
+
+enum err_code store_patient_at_unit(struct store *store, long long patient_id, long long unit_id,
+                                    bool *yes, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    *yes = false;
+    enum err_code rc = store__read(store, sql_patient_at_unit, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, patient_id);
+    sqlite3_bind_int64(stmt, 2, unit_id);
+    int row = store__step(stmt, err);
+    store__done(stmt);
+    *yes = row == 1;
+    return row < 0 ? (enum err_code)row : ERR_OK;
+}
+
+/* ---- episodes ---- */
+
+#define EPISODE_COLUMNS                                                                            \
+    "SELECT id, patient_id, unit_id, source, referred_at, assessed_at, treatment_started_at, "     \
+    "ended_at, end_reason, step, problem FROM episode "
+
+static const char sql_episode_add[] =
+    "INSERT INTO episode (patient_id, unit_id, source, referred_at, assessed_at, "
+    "treatment_started_at, ended_at, end_reason, step, problem) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+static const char sql_episode_get[] = EPISODE_COLUMNS "WHERE id = ?";
+static const char sql_episode_update[] =
+    "UPDATE episode SET assessed_at = ?, treatment_started_at = ?, ended_at = ?, "
+    "end_reason = ?, step = ? WHERE id = ?";
+static const char sql_episode_list[] =
+    EPISODE_COLUMNS "WHERE patient_id = ? ORDER BY referred_at, id";
+
+static void read_episode(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_episode *episode = elem;
+    episode->id = sqlite3_column_int64(stmt, 0);
+    episode->patient_id = sqlite3_column_int64(stmt, 1);
+    episode->unit_id = sqlite3_column_int64(stmt, 2);
+    STORE__COLUMN_FIELD(stmt, 3, episode->source);
+    episode->referred_at = sqlite3_column_int64(stmt, 4);
+    episode->assessed_at = sqlite3_column_int64(stmt, 5);
+    episode->treatment_started_at = sqlite3_column_int64(stmt, 6);
+    episode->ended_at = sqlite3_column_int64(stmt, 7);
+    STORE__COLUMN_FIELD(stmt, 8, episode->end_reason);
+    episode->step = sqlite3_column_int(stmt, 9);
+    STORE__COLUMN_FIELD(stmt, 10, episode->problem);
+}
+
+static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_episode *episode = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__must_exist(conn, store__sql_patient_exists, episode->patient_id,
+                                         "patient_id", "patient", err);
+    if (rc == ERR_OK)
+        rc = store__must_exist(conn, store__sql_unit_exists, episode->unit_id, "unit_id", "unit",
+                               err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_episode_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, episode->patient_id);
+    sqlite3_bind_int64(stmt, 2, episode->unit_id);
+    STORE__BIND_FIELD(stmt, 3, episode->source);
+    sqlite3_bind_int64(stmt, 4, episode->referred_at);
+    sqlite3_bind_int64(stmt, 5, episode->assessed_at);
+    sqlite3_bind_int64(stmt, 6, episode->treatment_started_at);
+    sqlite3_bind_int64(stmt, 7, episode->ended_at);
+    STORE__BIND_FIELD(stmt, 8, episode->end_reason);
+    sqlite3_bind_int(stmt, 9, episode->step);
+    STORE__BIND_FIELD(stmt, 10, episode->problem);
+    return store__insert_id(stmt, &episode->id, err);
+}
+
+enum err_code store_episode_add(struct store *store, struct store_episode *episode,
+                                const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, episode_add_job, episode, audit, err);
+}
+
+enum err_code store_episode_get(struct store *store, long long id, struct store_episode *out,
+                                struct error *err)
+{
+    return store__get_by_id(store, sql_episode_get, id, read_episode, out, sizeof(*out), "episode",
+                            err);
+}
+
+static enum err_code episode_update_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    const struct store_episode *episode = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_episode_update, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, episode->assessed_at);
+    sqlite3_bind_int64(stmt, 2, episode->treatment_started_at);
+    sqlite3_bind_int64(stmt, 3, episode->ended_at);
+    STORE__BIND_FIELD(stmt, 4, episode->end_reason);
+    sqlite3_bind_int(stmt, 5, episode->step);
+    sqlite3_bind_int64(stmt, 6, episode->id);
+    rc = store__step_done(stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    return store__changed(conn, "id", err, "episode %lld not found", episode->id);
+}
+
+enum err_code store_episode_update(struct store *store, const struct store_episode *episode,
+                                   const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, episode_update_job, (void *)episode, audit, err);
+}
+
+enum err_code store_episode_list(struct store *store, long long patient_id,
+                                 struct store_episode **list, int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_episode_list, patient_id, sizeof(**list),
+                                   read_episode, &array, count, err);
+    *list = array;
+    return rc;
+}
+
+/* ---- responses ---- */
+
+static const char sql_response_add[] =
+    "INSERT INTO response (patient_id, episode_id, instrument, answers, total, band, severity, "
+    "flags, answered_at, entered_by, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "RETURNING id";
+static const char sql_response_list[] =
+    "SELECT id, patient_id, episode_id, instrument, answers, total, band, severity, flags, "
+    "answered_at, entered_by, channel FROM response WHERE patient_id = ? "
+    "ORDER BY answered_at, id";
+static const char sql_episode_patient[] = "SELECT patient_id FROM episode WHERE id = ?";
+
+static void read_response(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_response *response = elem;
+    response->id = sqlite3_column_int64(stmt, 0);
+    response->patient_id = sqlite3_column_int64(stmt, 1);
+    response->episode_id = sqlite3_column_int64(stmt, 2);
+    STORE__COLUMN_FIELD(stmt, 3, response->instrument);
+    STORE__COLUMN_FIELD(stmt, 4, response->answers);
+    response->total = sqlite3_column_int(stmt, 5);
+    STORE__COLUMN_FIELD(stmt, 6, response->band);
+    response->severity = sqlite3_column_int(stmt, 7);
+    response->flags = (unsigned)sqlite3_column_int64(stmt, 8);
+    response->answered_at = sqlite3_column_int64(stmt, 9);
+    response->entered_by = sqlite3_column_int64(stmt, 10);
+    STORE__COLUMN_FIELD(stmt, 11, response->channel);
+}
+
+/* The response's episode, when it names one, must be the same patient's. */
+static enum err_code check_response_episode(struct store__conn *conn,
+                                            const struct store_response *response,
+                                            struct error *err)
+{
+    if (response->episode_id == 0)
+        return store__must_exist(conn, store__sql_patient_exists, response->patient_id,
+                                 "patient_id", "patient", err);
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__stmt(conn, sql_episode_patient, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, response->episode_id);
+    int row = store__step(stmt, err);
+    long long owner = row == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+    store__done(stmt);
+    if (row < 0)
+        return (enum err_code)row;
+    if (row == 0)
+        return error_set(err, ERR_NOT_FOUND, "episode_id", "episode %lld not found",
+                         response->episode_id);
+    if (owner != response->patient_id)
+        return error_set(err, ERR_INVALID, "episode_id", "episode %lld belongs to another patient",
+                         response->episode_id);
+    return ERR_OK;
+}
+
+static enum err_code insert_response(struct store__conn *conn, struct store_response *response,
+                                     struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = check_response_episode(conn, response, err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_response_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, response->patient_id);
+    store__bind_id(stmt, 2, response->episode_id);
+    STORE__BIND_FIELD(stmt, 3, response->instrument);
+    STORE__BIND_FIELD(stmt, 4, response->answers);
+    sqlite3_bind_int(stmt, 5, response->total);
+    STORE__BIND_FIELD(stmt, 6, response->band);
+    sqlite3_bind_int(stmt, 7, response->severity);
+    sqlite3_bind_int64(stmt, 8, response->flags);
+    sqlite3_bind_int64(stmt, 9, response->answered_at);
+    store__bind_id(stmt, 10, response->entered_by);
+    STORE__BIND_FIELD(stmt, 11, response->channel);
+    return store__insert_id(stmt, &response->id, err);
+}
+
+static enum err_code response_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    return insert_response(conn, arg, err);
+}
+
+enum err_code store_response_add(struct store *store, struct store_response *response,
+                                 const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, response_add_job, response, audit, err);
+}
+
+enum err_code store_response_list(struct store *store, long long patient_id,
+                                  struct store_response **list, int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_response_list, patient_id, sizeof(**list),
+                                   read_response, &array, count, err);
+    *list = array;
+    return rc;
+}
+
+/* ---- invitations, and the responses given through one ---- */
+
+static const char sql_invitation_add[] =
+    "INSERT INTO invitation (token_hash, patient_id, episode_id, instruments, created_at, "
+    "expires_at, used_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char sql_invitation_get[] =
+    "SELECT token_hash, patient_id, episode_id, instruments, created_at, expires_at, used_at, "
+    "created_by FROM invitation WHERE token_hash = ?";
+/* "used_at = 0" makes the claim atomic: of two submissions racing, one changes no row. */
+static const char sql_invitation_use[] =
+    "UPDATE invitation SET used_at = ? WHERE token_hash = ? AND used_at = 0 AND expires_at > ?";
+
+static void read_invitation(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_invitation *invitation = elem;
+    STORE__COLUMN_FIELD(stmt, 0, invitation->token_hash);
+    invitation->patient_id = sqlite3_column_int64(stmt, 1);
+    invitation->episode_id = sqlite3_column_int64(stmt, 2);
+    STORE__COLUMN_FIELD(stmt, 3, invitation->instruments);
+    invitation->created_at = sqlite3_column_int64(stmt, 4);
+    invitation->expires_at = sqlite3_column_int64(stmt, 5);
+    invitation->used_at = sqlite3_column_int64(stmt, 6);
+    invitation->created_by = sqlite3_column_int64(stmt, 7);
+}
+
+static enum err_code invitation_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    const struct store_invitation *invitation = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__must_exist(conn, store__sql_patient_exists, invitation->patient_id,
+                                         "patient_id", "patient", err);
+    if (rc == ERR_OK && invitation->episode_id != 0)
+        rc = store__must_exist(conn, store__sql_episode_exists, invitation->episode_id,
+                               "episode_id", "episode", err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_invitation_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    STORE__BIND_FIELD(stmt, 1, invitation->token_hash);
+    sqlite3_bind_int64(stmt, 2, invitation->patient_id);
+    store__bind_id(stmt, 3, invitation->episode_id);
+    STORE__BIND_FIELD(stmt, 4, invitation->instruments);
+    sqlite3_bind_int64(stmt, 5, invitation->created_at);
+    sqlite3_bind_int64(stmt, 6, invitation->expires_at);
+    sqlite3_bind_int64(stmt, 7, invitation->used_at);
+    store__bind_id(stmt, 8, invitation->created_by);
+    return store__step_done(stmt, err);
+}
+
+enum err_code store_invitation_add(struct store *store, const struct store_invitation *invitation,
+                                   const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, invitation_add_job, (void *)invitation, audit, err);
+}
+
+static enum err_code invitation_read(struct store__conn *conn, const char *token_hash,
+                                     struct store_invitation *out, struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    memset(out, 0, sizeof(*out));
+    enum err_code rc = store__stmt(conn, sql_invitation_get, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+    return store__get_one(stmt, read_invitation, out, "token_hash", err, "no such invitation");
+}
+
+enum err_code store_invitation_get(struct store *store, const char *token_hash,
+                                   struct store_invitation *out, struct error *err)
+{
+    struct store__conn *conn = NULL;
+    memset(out, 0, sizeof(*out));
+    if (token_hash == NULL)
+        return error_set(err, ERR_INVALID, "token_hash", "no invitation given");
+    enum err_code rc = store__reader(store, &conn, err);
+    if (rc != ERR_OK)
+        return rc;
+    return invitation_read(conn, token_hash, out, err);
+}
+
+struct invited {
+    const char *token_hash;
+    struct store_response *responses;
+    int count;
+    long long now;
+};
+
+/* Mark the invitation used, or say why it cannot be. */
+static enum err_code invitation_claim(struct store__conn *conn, const struct invited *invited,
+                                      struct store_invitation *invitation, struct error *err)
+{
+    enum err_code rc = invitation_read(conn, invited->token_hash, invitation, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (invitation->used_at != 0)
+        return error_set(err, ERR_GONE, "token_hash", "invitation already used");
+    if (invitation->expires_at <= invited->now)
+        return error_set(err, ERR_GONE, "token_hash", "invitation expired");
+    sqlite3_stmt *stmt = NULL;
+    rc = store__stmt(conn, sql_invitation_use, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, invited->now);
+    sqlite3_bind_text(stmt, 2, invited->token_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, invited->now);
+    rc = store__step_done(stmt, err);
+    if (rc == ERR_OK && sqlite3_changes(conn->db) == 0)
+        rc = error_set(err, ERR_GONE, "token_hash", "invitation already used");
+    return rc;
+}
+
+static enum err_code response_add_invited_job(struct store__conn *conn, void *arg,
+                                              struct error *err)
+{
+    const struct invited *invited = arg;
+    struct store_invitation invitation;
+    enum err_code rc = invitation_claim(conn, invited, &invitation, err);
+    for (int i = 0; rc == ERR_OK && i < invited->count; i++) {
+        invited->responses[i].patient_id = invitation.patient_id;
+        invited->responses[i].episode_id = invitation.episode_id;
+        rc = insert_response(conn, &invited->responses[i], err);
+    }
+    return rc;
+}
+
+enum err_code store_response_add_invited(struct store *store, const char *invitation_hash,
+                                         struct store_response *responses, int count, long long now,
+                                         const struct store_audit *audit, struct error *err)
+{
+    if (invitation_hash == NULL)
+        return error_set(err, ERR_INVALID, "token_hash", "no invitation given");
+    if (count < 1 || responses == NULL)
+        return error_set(err, ERR_INVALID, "responses", "no responses given");
+    struct invited invited = { invitation_hash, responses, count, now };
+    return store__write(store, response_add_invited_job, &invited, audit, err);
+}
+
+/* ---- risk reviews ---- */
+
+static const char sql_risk_review_add[] =
+    "INSERT INTO risk_review (patient_id, staff_id, at, level, note) VALUES (?, ?, ?, ?, ?) "
+    "RETURNING id";
+/* A risk flag is unresolved when it was raised after the patient's latest review. */
+static const char sql_risk_unresolved[] =
+    "SELECT 1 FROM response r WHERE r.patient_id = ? AND (r.flags & ?) <> 0 "
+    "AND r.answered_at > COALESCE((SELECT MAX(v.at) FROM risk_review v "
+    "WHERE v.patient_id = r.patient_id), -1) LIMIT 1";
+
+static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, struct error *err)
+{
+    struct store_risk_review *review = arg;
+    sqlite3_stmt *stmt = NULL;
+    enum err_code rc = store__must_exist(conn, store__sql_patient_exists, review->patient_id,
+                                         "patient_id", "patient", err);
+    if (rc == ERR_OK && review->staff_id != 0)
+        rc = store__must_exist(conn, store__sql_staff_exists, review->staff_id, "staff_id",
+                               "staff member", err);
+    if (rc == ERR_OK)
+        rc = store__stmt(conn, sql_risk_review_add, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (review->at == 0)
+        review->at = store__now();
+    sqlite3_bind_int64(stmt, 1, review->patient_id);
+    store__bind_id(stmt, 2, review->staff_id);
+    sqlite3_bind_int64(stmt, 3, review->at);
+    STORE__BIND_FIELD(stmt, 4, review->level);
+    STORE__BIND_FIELD(stmt, 5, review->note);
+    return store__insert_id(stmt, &review->id, err);
+}
+
+enum err_code store_risk_review_add(struct store *store, struct store_risk_review *review,
+                                    const struct store_audit *audit, struct error *err)
+{
+    return store__write(store, risk_review_add_job, review, audit, err);
+}
+
+enum err_code store_risk_unresolved(struct store *store, long long patient_id, bool *yes,
+                                    struct error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    *yes = false;
+    enum err_code rc = store__read(store, sql_risk_unresolved, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(stmt, 1, patient_id);
+    sqlite3_bind_int64(stmt, 2, FLAG_RISK);
+    int row = store__step(stmt, err);
+    store__done(stmt);
+    *yes = row == 1;
+    return row < 0 ? (enum err_code)row : ERR_OK;
+}

@@ -1,0 +1,193 @@
+/* sqlite_writer.c - the one writer thread and its group commit (see sqlite_internal.h).
+ *
+ * Why one writer: SQLite lets one connection write at a time, and with synchronous=FULL every
+ * COMMIT costs an fsync. Committing all waiting requests together turns many fsyncs into one
+ * while each request is still acknowledged only after its data is on disk. */
+#include "sqlite_internal.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char sql_begin[] = "BEGIN IMMEDIATE";
+static const char sql_commit[] = "COMMIT";
+static const char sql_savepoint[] = "SAVEPOINT job";
+static const char sql_release[] = "RELEASE job";
+static const char sql_rollback_to[] = "ROLLBACK TO job";
+
+long long store__now(void)
+{
+    return (long long)time(NULL);
+}
+
+/* Give `rc` and `err` to every job from `from` up to (not including) `to` that has not failed
+ * on its own already: their changes were in a transaction that did not commit. */
+static void fail_jobs(struct store__job *from, struct store__job *to, enum err_code rc,
+                      const struct error *err)
+{
+    for (struct store__job *job = from; job != to; job = job->next) {
+        if (job->rc != ERR_OK)
+            continue;
+        job->rc = rc;
+        job->err = *err;
+    }
+}
+
+static void run_job(struct store__conn *conn, struct store__job *job)
+{
+    job->rc = store__exec(conn, sql_savepoint, &job->err);
+    if (job->rc != ERR_OK)
+        return;
+    if (job->run != NULL)
+        job->rc = job->run(conn, job->arg, &job->err);
+    if (job->rc == ERR_OK && job->audit != NULL)
+        job->rc = store__audit_insert(conn, job->audit, &job->err);
+    if (job->rc == ERR_OK) {
+        job->rc = store__exec(conn, sql_release, &job->err);
+        return;
+    }
+    /* Undo this job alone; the others in the transaction stay. If even that fails, SQLite has
+     * ended the transaction and run_batch() sees it. */
+    struct error ignored;
+    if (sqlite3_get_autocommit(conn->db) || store__exec(conn, sql_rollback_to, &ignored) != ERR_OK)
+        return;
+    if (store__exec(conn, sql_release, &ignored) != ERR_OK)
+        sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The database itself ended the transaction (SQLite rolls back on some I/O and full-disk
+ * errors): everything before `job` in it is lost, so those callers are told to try again. */
+static bool transaction_lost(struct store__conn *conn)
+{
+    return sqlite3_get_autocommit(conn->db) != 0;
+}
+
+/* Run the jobs from `first` (a NULL-terminated list) in as few transactions as possible. Sets
+ * each job's rc; returns how many were committed. */
+static long long run_batch(struct store__conn *conn, struct store__job *first)
+{
+    struct store__job *begun = first; /* the first job of the open transaction */
+    struct error err;
+    error_clear(&err);
+    enum err_code rc = store__exec(conn, sql_begin, &err);
+    if (rc != ERR_OK) {
+        fail_jobs(first, NULL, rc, &err);
+        return 0;
+    }
+    for (struct store__job *job = first; job != NULL; job = job->next) {
+        job->rc = ERR_OK;
+        run_job(conn, job);
+        if (!transaction_lost(conn))
+            continue;
+        error_set(&err, ERR_UNAVAILABLE, NULL,
+                  "the database rolled back the transaction; nothing was stored, try again");
+        fail_jobs(begun, job->next, ERR_UNAVAILABLE, &err);
+        begun = job->next;
+        if (begun == NULL)
+            return 0;
+        rc = store__exec(conn, sql_begin, &err);
+        if (rc != ERR_OK) {
+            fail_jobs(begun, NULL, rc, &err);
+            return 0;
+        }
+    }
+    rc = store__exec(conn, sql_commit, &err);
+    if (rc != ERR_OK) {
+        if (!sqlite3_get_autocommit(conn->db))
+            sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+        fail_jobs(begun, NULL, rc, &err);
+        return 0;
+    }
+    long long committed = 0;
+    for (struct store__job *job = begun; job != NULL; job = job->next)
+        committed += job->rc == ERR_OK;
+    return committed;
+}
+
+/* Take up to STORE__BATCH_MAX queued jobs (the lock is held). */
+static struct store__job *take_batch(struct store *store)
+{
+    struct store__job *first = store->queue_head, *last = first;
+    for (int n = 1; n < STORE__BATCH_MAX && last->next != NULL; n++)
+        last = last->next;
+    store->queue_head = last->next;
+    if (store->queue_head == NULL)
+        store->queue_tail = NULL;
+    last->next = NULL;
+    return first;
+}
+
+static void *writer_main(void *arg)
+{
+    struct store *store = arg;
+    pthread_mutex_lock(&store->lock);
+    for (;;) {
+        while (store->queue_head == NULL && !store->stopping)
+            pthread_cond_wait(&store->queue_cond, &store->lock);
+        if (store->queue_head == NULL)
+            break; /* stopping, and everything queued is done */
+        struct store__job *batch = take_batch(store);
+        pthread_mutex_unlock(&store->lock);
+        long long committed = run_batch(store->writer, batch);
+        pthread_mutex_lock(&store->lock);
+        store->writes += committed;
+        store->commits += committed > 0;
+        while (batch != NULL) {
+            struct store__job *next = batch->next; /* the caller owns `batch` once woken */
+            batch->done = true;
+            pthread_cond_signal(&batch->cond);
+            batch = next;
+        }
+    }
+    pthread_mutex_unlock(&store->lock);
+    return NULL;
+}
+
+enum err_code store__writer_start(struct store *store, struct error *err)
+{
+    if (pthread_create(&store->writer_thread, NULL, writer_main, store) != 0)
+        return error_set(err, ERR_INTERNAL, NULL, "cannot start the database writer thread");
+    store->writer_started = true;
+    return ERR_OK;
+}
+
+void store__writer_stop(struct store *store)
+{
+    if (!store->writer_started)
+        return;
+    pthread_mutex_lock(&store->lock);
+    store->stopping = true;
+    pthread_cond_signal(&store->queue_cond);
+    pthread_mutex_unlock(&store->lock);
+    pthread_join(store->writer_thread, NULL);
+    store->writer_started = false;
+}
+
+enum err_code store__write(struct store *store, store__job_fn run, void *arg,
+                           const struct store_audit *audit, struct error *err)
+{
+    struct store__job job;
+    memset(&job, 0, sizeof(job));
+    job.run = run;
+    job.arg = arg;
+    job.audit = audit;
+    pthread_cond_init(&job.cond, NULL);
+    pthread_mutex_lock(&store->lock);
+    if (store->stopping) {
+        pthread_mutex_unlock(&store->lock);
+        pthread_cond_destroy(&job.cond);
+        return error_set(err, ERR_UNAVAILABLE, NULL, "the store is closing");
+    }
+    if (store->queue_tail != NULL)
+        store->queue_tail->next = &job;
+    else
+        store->queue_head = &job;
+    store->queue_tail = &job;
+    pthread_cond_signal(&store->queue_cond);
+    while (!job.done)
+        pthread_cond_wait(&job.cond, &store->lock);
+    pthread_mutex_unlock(&store->lock);
+    pthread_cond_destroy(&job.cond);
+    if (job.rc != ERR_OK && err != NULL)
+        *err = job.err;
+    return job.rc;
+}

@@ -1,0 +1,387 @@
+/* store.h - everything Stegvis keeps, behind one interface.
+ *
+ * The SQLite backend (sqlite*.c) is the embedded default; a PostgreSQL backend comes later behind
+ * this same header, so nothing here names SQLite types and all SQL stays portable.
+ *
+ * Threads: a `struct store` is shared by every worker thread. Reads run on a connection of the
+ * calling thread's own (opened on first use, prepared statements cached, closed when the thread
+ * ends). Writes are handed to one writer thread that commits whatever requests are waiting in a
+ * single transaction (group commit, each request in its own SAVEPOINT) and only then returns to
+ * each caller: a write that returned ERR_OK is durable (WAL, synchronous=FULL). On error nothing
+ * of that request is stored, and the other requests committed with it are not affected.
+ *
+ * Errors: a unique value taken is ERR_CONFLICT naming the field ("personnummer already
+ * registered"); a value outside its allowed set is ERR_INVALID naming the field; an unknown id
+ * (looked up, or referred to by a new row) is ERR_NOT_FOUND naming the field; a busy database is
+ * ERR_UNAVAILABLE (try again); a failing disk or damaged file is ERR_IO.
+ *
+ * Lists are new arrays the caller free()s (NULL when there are none); lists with no stated order
+ * are in id order.
+ *
+ * Times are seconds since 1970-01-01 UTC (`_at` fields; 0 = not set). Dates are "YYYY-MM-DD".
+ * Every function that touches a patient's record takes a `struct store_audit` that is written in
+ * the same transaction as the change (writes) or appended through the writer (reads).
+ */
+#ifndef STEGVIS_STORE_STORE_H
+#define STEGVIS_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+
+/* ---- opening, schema, backup ------------------------------------------------------------- */
+
+/* Open `url` ("sqlite:FILE", "sqlite://FILE" or a plain FILE path). A new or empty database gets
+ * the current schema and the region in `region_json` (the text of data/region.json:
+ * municipalities, units, interventions, unit_interventions; may be NULL), in one transaction:
+ * a region that does not load is ERR_INVALID naming its JSON path, and leaves the file empty.
+ * An older schema is ERR_CONFLICT ("database schema version N is older than M: run `stegvis
+ * migrate --db URL` ..."); a newer one is ERR_CONFLICT too ("... upgrade stegvis"); a file with
+ * tables but no Stegvis schema version is ERR_CONFLICT and is left alone. */
+enum err_code store_open(const char *url, const char *region_json, struct store **out,
+                         struct error *err) WARN_UNUSED;
+
+/* Stop the writer (after the writes in flight are committed) and close every connection. Call it
+ * when no other thread uses the store any more. NULL is allowed. */
+void store_close(struct store *store);
+
+/* The schema version of the database at `url` (0 = empty), without changing it. ERR_NOT_FOUND
+ * when there is no such file (it is not created). */
+enum err_code store_schema_version(const char *url, int *version, struct error *err) WARN_UNUSED;
+
+/* Bring the database at `url` to STORE_SCHEMA_VERSION, after copying it to `backup_path`
+ * (online backup), in one transaction. Sets *from and *to. Nothing changes and no backup is
+ * written when it is current already. A newer schema is ERR_CONFLICT (*from says which); a
+ * missing file is ERR_NOT_FOUND. Migrating seeds no region. */
+enum err_code store_migrate(const char *url, const char *backup_path, int *from, int *to,
+                            struct error *err) WARN_UNUSED;
+
+/* Copy the open database to `path` with the online backup API while it is in use: one
+ * consistent snapshot, written as PATH.partial and renamed, so `path` is never half a copy.
+ * ERR_INVALID when `path` is the database itself. */
+enum err_code store_backup(struct store *store, const char *path, struct error *err) WARN_UNUSED;
+
+/* What the writer has done since store_open: group commit shows as commits < writes. */
+struct store_stats {
+    long long writes;  /* write requests committed */
+    long long commits; /* transactions that committed them */
+};
+
+void store_stats(struct store *store, struct store_stats *out);
+
+/* ---- audit --------------------------------------------------------------------------------- */
+
+/* One audit row: who did what to whose record. Append-only: no interface changes or deletes. */
+struct store_audit {
+    long long id;
+    long long at;
+    long long actor_id;   /* staff id; 0 = the patient through an invitation, or the system */
+    char actor[64];       /* username, or "invitation" / "system" */
+    char action[48];      /* "patient.read", "response.create", "login.failed", ... */
+    long long patient_id; /* 0 when the action concerns no patient */
+    bool emergency;       /* another unit's patient read under emergency access */
+    char detail[512];     /* reason given, ids touched */
+};
+
+struct store_audit_filter {
+    long long patient_id; /* 0 = any */
+    long long actor_id;   /* 0 = any */
+    long long from, to;   /* 0 = open */
+    int limit;            /* at most this many, newest first (1..1000) */
+};
+
+/* Append an audit row on its own (for reads), through the writer. `at` 0 means now. */
+enum err_code store_audit_add(struct store *store, const struct store_audit *audit,
+                              struct error *err) WARN_UNUSED;
+
+/* Rows matching `filter` (from and to inclusive), newest first, into a new array (*rows,
+ * free()). ERR_INVALID (field "limit") when the limit is outside 1..1000. */
+enum err_code store_audit_query(struct store *store, const struct store_audit_filter *filter,
+                                struct store_audit **rows, int *count,
+                                struct error *err) WARN_UNUSED;
+
+/* ---- region: municipalities and units ------------------------------------------------------ */
+
+struct store_unit {
+    long long id;
+    char code[32];
+    char name[128];
+    char kind[16]; /* vardcentral | digital | specialist */
+    char municipality_code[8];
+};
+
+/* Sets unit->id. ERR_CONFLICT (field "code") when the code is taken; ERR_NOT_FOUND when the
+ * municipality is unknown. */
+enum err_code store_unit_add(struct store *store, struct store_unit *unit,
+                             struct error *err) WARN_UNUSED;
+enum err_code store_unit_get(struct store *store, long long id, struct store_unit *out,
+                             struct error *err) WARN_UNUSED;
+enum err_code store_unit_by_code(struct store *store, const char *code, struct store_unit *out,
+                                 struct error *err) WARN_UNUSED;
+enum err_code store_unit_list(struct store *store, struct store_unit **units, int *count,
+                              struct error *err) WARN_UNUSED;
+/* ERR_NOT_FOUND when the municipality code is unknown. */
+enum err_code store_municipality_exists(struct store *store, const char *code,
+                                        struct error *err) WARN_UNUSED;
+
+/* ---- staff, login sessions ----------------------------------------------------------------- */
+
+struct store_staff {
+    long long id;
+    char username[64];
+    char display_name[128];
+    char role[16]; /* clinician | manager | analyst | admin */
+    long long unit_id;
+    char pw_hash[160]; /* libsodium crypto_pwhash_str (argon2id) */
+    bool active;
+    int failed_logins; /* consecutive */
+    long long locked_until;
+};
+
+/* Sets staff->id. ERR_CONFLICT (field "username") when the username is taken. unit_id 0 = none. */
+enum err_code store_staff_add(struct store *store, struct store_staff *staff,
+                              const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_staff_get(struct store *store, long long id, struct store_staff *out,
+                              struct error *err) WARN_UNUSED;
+enum err_code store_staff_by_username(struct store *store, const char *username,
+                                      struct store_staff *out, struct error *err) WARN_UNUSED;
+enum err_code store_staff_list(struct store *store, long long unit_id, struct store_staff **list,
+                               int *count, struct error *err) WARN_UNUSED; /* unit 0 = all */
+/* Record a login attempt: ok resets the counter and locked_until; a failure increments it and
+ * sets locked_until. Both write `audit`. ERR_NOT_FOUND for an unknown staff id. */
+enum err_code store_staff_login_result(struct store *store, long long staff_id, bool ok,
+                                       long long locked_until, const struct store_audit *audit,
+                                       struct error *err) WARN_UNUSED;
+
+struct store_session {
+    char token_hash[65]; /* hex SHA-256 of the cookie token; the token itself is not kept */
+    long long staff_id;
+    long long created_at;
+    long long expires_at;
+    char csrf[65];
+};
+
+enum err_code store_session_add(struct store *store, const struct store_session *session,
+                                struct error *err) WARN_UNUSED;
+enum err_code store_session_get(struct store *store, const char *token_hash,
+                                struct store_session *out, struct error *err) WARN_UNUSED;
+/* ERR_NOT_FOUND when there was no such session. */
+enum err_code store_session_delete(struct store *store, const char *token_hash,
+                                   struct error *err) WARN_UNUSED;
+
+/* ---- patients and episodes ----------------------------------------------------------------- */
+
+struct store_patient {
+    long long id;
+    char pnr[13]; /* 12 digits */
+    char name[128];
+    char birth_date[11];
+    char sex[8]; /* female | male */
+    char municipality_code[8];
+    long long listed_unit_id; /* 0 = not known */
+    char contact[128];        /* phone or e-mail */
+    long long created_at;
+};
+
+/* Sets patient->id (and created_at when 0: now). ERR_CONFLICT (field "pnr") when the
+ * personnummer exists. An empty municipality_code and listed_unit_id 0 are stored as not known. */
+enum err_code store_patient_add(struct store *store, struct store_patient *patient,
+                                const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_patient_get(struct store *store, long long id, struct store_patient *out,
+                                struct error *err) WARN_UNUSED;
+enum err_code store_patient_by_pnr(struct store *store, const char *pnr12,
+                                   struct store_patient *out, struct error *err) WARN_UNUSED;
+/* Whether the patient has (or had) an episode at `unit_id`. */
+enum err_code store_patient_at_unit(struct store *store, long long patient_id, long long unit_id,
+                                    bool *yes, struct error *err) WARN_UNUSED;
+
+struct store_episode {
+    long long id;
+    long long patient_id;
+    long long unit_id;
+    char source[8]; /* self | clinic | other */
+    long long referred_at;
+    long long assessed_at;
+    long long treatment_started_at;
+    long long ended_at;
+    char end_reason[64];
+    int step;          /* -1 = not chosen */
+    char problem[256]; /* what the patient wants help with */
+};
+
+/* Sets episode->id. ERR_NOT_FOUND when the patient or the unit is unknown. */
+enum err_code store_episode_add(struct store *store, struct store_episode *episode,
+                                const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_episode_get(struct store *store, long long id, struct store_episode *out,
+                                struct error *err) WARN_UNUSED;
+/* Replace the mutable fields (assessed_at, treatment_started_at, ended_at, end_reason, step).
+ * ERR_NOT_FOUND when there is no episode episode->id. */
+enum err_code store_episode_update(struct store *store, const struct store_episode *episode,
+                                   const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_episode_list(struct store *store, long long patient_id,
+                                 struct store_episode **list, int *count,
+                                 struct error *err) WARN_UNUSED; /* oldest first */
+
+/* ---- responses, risk reviews --------------------------------------------------------------- */
+
+struct store_response {
+    long long id;
+    long long patient_id;
+    long long episode_id; /* 0 = none */
+    char instrument[16];
+    char answers[96]; /* the positions as given, JSON array text: "[1,2,3,null]" */
+    int total;
+    char band[40];
+    int severity;   /* the band's 0-4 step, for ordering */
+    unsigned flags; /* enum instrument_flag bits */
+    long long answered_at;
+    long long entered_by; /* staff id; 0 = the patient */
+    char channel[8];      /* portal | clinic | import */
+};
+
+/* Sets response->id. ERR_INVALID (field "episode_id") when the episode is another patient's. */
+enum err_code store_response_add(struct store *store, struct store_response *response,
+                                 const struct store_audit *audit, struct error *err) WARN_UNUSED;
+/* Several responses (one invitation) in one transaction, and mark the invitation used (used_at =
+ * `now`). Each response's patient_id and episode_id are set from the invitation, and its id.
+ * ERR_NOT_FOUND for an unknown invitation; ERR_GONE "invitation already used" or "invitation
+ * expired" (expires_at <= now); then, as on any error, nothing is stored. */
+enum err_code store_response_add_invited(struct store *store, const char *invitation_hash,
+                                         struct store_response *responses, int count, long long now,
+                                         const struct store_audit *audit,
+                                         struct error *err) WARN_UNUSED;
+enum err_code store_response_list(struct store *store, long long patient_id,
+                                  struct store_response **list, int *count,
+                                  struct error *err) WARN_UNUSED; /* oldest first */
+
+struct store_risk_review {
+    long long id;
+    long long patient_id;
+    long long staff_id;
+    long long at;
+    char level[16]; /* low | moderate | high */
+    char note[1024];
+};
+
+/* Record a clinician's risk assessment: it resolves every risk flag raised at or before `at`
+ * (0 = now). Sets review->id. */
+enum err_code store_risk_review_add(struct store *store, struct store_risk_review *review,
+                                    const struct store_audit *audit, struct error *err) WARN_UNUSED;
+/* Whether the patient has a response with FLAG_RISK answered after their latest review. */
+enum err_code store_risk_unresolved(struct store *store, long long patient_id, bool *yes,
+                                    struct error *err) WARN_UNUSED;
+
+/* ---- assessments, contracts, appointments -------------------------------------------------- */
+
+struct store_assessment {
+    long long id;
+    long long episode_id;
+    long long staff_id;
+    long long at;
+    char problem[256];
+    int recommended_step;
+    int chosen_step;
+    char reason[1024]; /* required when chosen differs from recommended */
+};
+
+/* Also sets the episode's assessed_at (when not set) and step (= chosen_step), in the same
+ * transaction. Sets assessment->id (and at when 0: now). ERR_INVALID (field "reason") when the
+ * chosen step differs from the recommended one and no reason is given. */
+enum err_code store_assessment_add(struct store *store, struct store_assessment *assessment,
+                                   const struct store_audit *audit, struct error *err) WARN_UNUSED;
+/* Oldest first. */
+enum err_code store_assessment_list(struct store *store, long long episode_id,
+                                    struct store_assessment **list, int *count,
+                                    struct error *err) WARN_UNUSED;
+
+struct store_contract {
+    long long episode_id;
+    int version; /* 1, 2, ... ; history keeps every version */
+    long long contact_staff_id;
+    char goals[2048];
+    char plan[2048];
+    long long next_contact_at;
+    char municipal_coordination[1024];
+    long long updated_at;
+    long long updated_by;
+};
+
+/* Store a new version (version = previous + 1, set on return) in the history and as the current
+ * contract (updated_at 0 = now). ERR_NOT_FOUND when the episode or a staff id is unknown. */
+enum err_code store_contract_put(struct store *store, struct store_contract *contract,
+                                 const struct store_audit *audit, struct error *err) WARN_UNUSED;
+/* The current version; ERR_NOT_FOUND when there is none. */
+enum err_code store_contract_get(struct store *store, long long episode_id,
+                                 struct store_contract *out, struct error *err) WARN_UNUSED;
+/* Every version, oldest first. */
+enum err_code store_contract_history(struct store *store, long long episode_id,
+                                     struct store_contract **list, int *count,
+                                     struct error *err) WARN_UNUSED;
+
+struct store_appointment {
+    long long id;
+    long long episode_id;
+    long long staff_id;
+    long long at;
+    char intervention_code[32];
+    char status[12]; /* booked | attended | missed | cancelled */
+};
+
+/* Sets appointment->id. An empty intervention_code means none; an unknown one is
+ * ERR_NOT_FOUND. */
+enum err_code store_appointment_add(struct store *store, struct store_appointment *appointment,
+                                    const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_appointment_get(struct store *store, long long id,
+                                    struct store_appointment *out, struct error *err) WARN_UNUSED;
+enum err_code store_appointment_set_status(struct store *store, long long id, const char *status,
+                                           const struct store_audit *audit,
+                                           struct error *err) WARN_UNUSED;
+/* Oldest first. */
+enum err_code store_appointment_list(struct store *store, long long episode_id,
+                                     struct store_appointment **list, int *count,
+                                     struct error *err) WARN_UNUSED;
+
+/* ---- triage -------------------------------------------------------------------------------- */
+
+struct store_triage_row {
+    long long episode_id;
+    long long patient_id;
+    char patient_name[128];
+    long long unit_id;
+    long long referred_at;
+    bool unresolved_risk;
+    int max_severity; /* highest band severity among the episode's responses; -1: none */
+    char source[8];
+};
+
+/* Open episodes (not ended) at `unit_id` (0 = every unit) that are not yet assessed or have an
+ * unresolved risk flag (as store_risk_unresolved), ordered: unresolved risk first, then
+ * severity (highest first), then days waiting (longest first, i.e. referred_at oldest first). */
+enum err_code store_triage(struct store *store, long long unit_id, struct store_triage_row **rows,
+                           int *count, struct error *err) WARN_UNUSED;
+
+/* ---- invitations --------------------------------------------------------------------------- */
+
+struct store_invitation {
+    char token_hash[65];
+    long long patient_id;
+    long long episode_id;
+    char instruments[96]; /* comma-separated ids: "phq9,gad7" */
+    long long created_at;
+    long long expires_at;
+    long long used_at; /* 0 = not used */
+    long long created_by;
+};
+
+/* ERR_CONFLICT when the token hash exists; ERR_NOT_FOUND when the patient or episode is unknown. */
+enum err_code store_invitation_add(struct store *store, const struct store_invitation *invitation,
+                                   const struct store_audit *audit, struct error *err) WARN_UNUSED;
+enum err_code store_invitation_get(struct store *store, const char *token_hash,
+                                   struct store_invitation *out, struct error *err) WARN_UNUSED;
+
+#endif

@@ -1,0 +1,274 @@
+/* api_fixture.c - the JSON API tests' shared world and helpers (api_fixture.h). */
+#include "api_fixture.h"
+
+#include "db_fingerprint.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const api_usernames[ACTOR_COUNT] = { "anna", "bo", "cecilia", "david", "eva" };
+
+static const char *const roles[ACTOR_COUNT] = { "clinician", "clinician", "manager", "analyst",
+                                                "admin" };
+static const char *const units[ACTOR_COUNT] = { "GOTTSUNDA", "ARSTA", "GOTTSUNDA", "GOTTSUNDA",
+                                                "GOTTSUNDA" };
+static const char *const names[ACTOR_COUNT] = { "Anna Andersson", "Bo Berg", "Cecilia Carlsson",
+                                                "David Dahl", "Eva Ek" };
+
+#define ROTATING 16
+
+static char *rotating_buffer(size_t *size)
+{
+    static char buffers[ROTATING][16384];
+    static int next;
+    char *buf = buffers[next];
+    next = (next + 1) % ROTATING;
+    *size = sizeof(buffers[0]);
+    return buf;
+}
+
+const char *api_fmt(const char *fmt, ...)
+{
+    size_t size;
+    char *buf = rotating_buffer(&size);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= size)
+        TEST_FAIL("api_fmt: the text is longer than %zu bytes", size);
+    return buf;
+}
+
+void api_world_start(struct api_world *w)
+{
+    memset(w, 0, sizeof(*w));
+    test_server_init(&w->server);
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        test_server_add_user(&w->server, api_usernames[a], roles[a], units[a], names[a],
+                             API_PASSWORD);
+    test_server_launch(&w->server);
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        test_http_client_init(&w->client[a], &w->server);
+    test_http_client_init(&w->anonymous, &w->server);
+}
+
+void api_world_login(struct api_world *w, enum api_actor actor)
+{
+    test_http_login(&w->client[actor], api_usernames[actor], API_PASSWORD);
+    struct test_http_response res = test_http_get(&w->client[actor], "/api/v1/me");
+    EXPECT_STATUS(res, 200);
+    ASSERT_STR_EQ(api_str(&res, "staff/role"), roles[actor]);
+    w->staff_id[actor] = api_int(&res, "staff/id");
+    ASSERT_TRUE(w->staff_id[actor] > 0);
+    test_http_response_free(&res);
+}
+
+void api_world_login_all(struct api_world *w)
+{
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        api_world_login(w, (enum api_actor)a);
+    struct test_http_response res = test_http_get(&w->client[ACTOR_ADMIN], "/api/v1/units");
+    EXPECT_STATUS(res, 200);
+    json_t *list = api_at(res.json, "units");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *unit = json_array_get(list, i);
+        const char *code = json_string_value(json_object_get(unit, "code"));
+        long long id = json_integer_value(json_object_get(unit, "id"));
+        if (code != NULL && strcmp(code, "GOTTSUNDA") == 0)
+            w->unit_gottsunda = id;
+        if (code != NULL && strcmp(code, "ARSTA") == 0)
+            w->unit_arsta = id;
+    }
+    test_http_response_free(&res);
+    if (w->unit_gottsunda <= 0 || w->unit_arsta <= 0)
+        TEST_FAIL("the region has no GOTTSUNDA or ARSTA unit");
+}
+
+void api_world_stop(struct api_world *w)
+{
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        test_http_client_release(&w->client[a]);
+    test_http_client_release(&w->anonymous);
+    test_server_stop(&w->server);
+    test_server_release(&w->server);
+}
+
+json_t *api_at(json_t *root, const char *path)
+{
+    char part[128];
+    json_t *node = root;
+    while (node != NULL && *path != '\0') {
+        size_t len = strcspn(path, "/");
+        if (len >= sizeof(part))
+            return NULL;
+        memcpy(part, path, len);
+        part[len] = '\0';
+        path += len + (path[len] == '/');
+        if (json_is_array(node)) {
+            char *end = NULL;
+            long index = strtol(part, &end, 10);
+            node = *end == '\0' && index >= 0 ? json_array_get(node, (size_t)index) : NULL;
+        } else {
+            node = json_object_get(node, part);
+        }
+    }
+    return node;
+}
+
+long long api_int(const struct test_http_response *res, const char *path)
+{
+    json_t *v = api_at(res->json, path);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+const char *api_str(const struct test_http_response *res, const char *path)
+{
+    return json_string_value(api_at(res->json, path));
+}
+
+int api_bool(const struct test_http_response *res, const char *path)
+{
+    json_t *v = api_at(res->json, path);
+    return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+const char *api_dump(const struct test_http_response *res, const char *path)
+{
+    json_t *v = api_at(res->json, path);
+    if (v == NULL)
+        return "(none)";
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    const char *out = api_fmt("%s", text ? text : "(unprintable)");
+    free(text);
+    return out;
+}
+
+long long api_epoch(const char *iso)
+{
+    struct tm tm;
+    char z = 0;
+    memset(&tm, 0, sizeof(tm));
+    if (iso == NULL || strlen(iso) != 20 ||
+        sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+        z != 'Z')
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (long long)timegm(&tm);
+}
+
+const char *api_problem_pointer(const struct test_http_response *res)
+{
+    return json_string_value(api_at(res->json, "errors/0/pointer"));
+}
+
+struct test_http_response api_send(struct test_http_client *c, const char *method, const char *path,
+                                   const char *const *headers, const char *json_body)
+{
+    return test_http_request(c, method, path, json_body ? "application/json" : NULL, json_body,
+                             headers);
+}
+
+void api_pnr(int serial, char dashed[14], char digits[13])
+{
+    /* Luhn over YYMMDDNNN = 700101NNN: weights 2,1,2,1,... from the left, digit sums added. */
+    unsigned number = (unsigned)serial % 1000u;
+    char ten[10];
+    snprintf(ten, sizeof(ten), "700101%03u", number);
+    unsigned sum = 0;
+    for (int i = 0; i < 9; i++) {
+        unsigned v = (unsigned)(ten[i] - '0') * (i % 2 == 0 ? 2u : 1u);
+        sum += v / 10 + v % 10;
+    }
+    unsigned check = (10u - sum % 10u) % 10u;
+    snprintf(dashed, 14, "19700101-%03u%u", number, check);
+    snprintf(digits, 13, "19700101%03u%u", number, check);
+}
+
+const char *api_audit_actions(struct test_http_client *admin, long long patient_id)
+{
+    struct test_http_response res =
+        test_http_get(admin, api_fmt("/api/v1/audit?patient_id=%lld", patient_id));
+    EXPECT_STATUS(res, 200);
+    size_t size;
+    char *out = rotating_buffer(&size);
+    size_t used = 0;
+    out[0] = '\0';
+    json_t *list = api_at(res.json, "audit");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        const char *action = json_string_value(json_object_get(json_array_get(list, i), "action"));
+        int n = snprintf(out + used, size - used, "%s%s", i ? "," : "", action ? action : "?");
+        if (n < 0 || (size_t)n >= size - used)
+            TEST_FAIL("api_audit_actions: too many rows");
+        used += (size_t)n;
+    }
+    test_http_response_free(&res);
+    return out;
+}
+
+int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size)
+{
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_busy_timeout(db, 10000);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (errmsg != NULL)
+        snprintf(errmsg, size, "%s", rc == SQLITE_OK ? "" : sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+long long api_db_int(const char *db_path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
+    sqlite3_busy_timeout(db, 10000);
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        TEST_FAIL("%s: %s", sql, sqlite3_errmsg(db));
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        TEST_FAIL("%s: no row (%s)", sql, sqlite3_errmsg(db));
+    long long value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+}
+
+struct test_http_response api_refused(struct api_world *w, struct test_http_client *c,
+                                      const char *method, const char *path,
+                                      const char *content_type, const char *body,
+                                      const char *const *headers, long status, const char *pointer)
+{
+    char before[TEST_DB_FINGERPRINT_SIZE], after[TEST_DB_FINGERPRINT_SIZE];
+    test_db_fingerprint(w->server.db_path, before, sizeof(before));
+    struct test_http_response res = test_http_request(c, method, path, content_type, body, headers);
+    if (res.status != status)
+        TEST_FAIL("%s %s: status %ld, want %ld; body: %s", method, path, res.status, status,
+                  res.body);
+    test_http_expect_problem(&res, status);
+    const char *got = api_problem_pointer(&res);
+    if (pointer != NULL && (got == NULL || strcmp(got, pointer) != 0))
+        TEST_FAIL("%s %s: pointer %s, want %s; body: %s", method, path, got ? got : "(none)",
+                  pointer, res.body);
+    test_db_fingerprint(w->server.db_path, after, sizeof(after));
+    if (strcmp(before, after) != 0)
+        TEST_FAIL("%s %s: the refused request changed the database:\n before %s\n after  %s",
+                  method, path, before, after);
+    return res;
+}
+
+void api_refused_json(struct api_world *w, struct test_http_client *c, const char *method,
+                      const char *path, const char *body, long status, const char *pointer)
+{
+    struct test_http_response res =
+        api_refused(w, c, method, path, "application/json", body, NULL, status, pointer);
+    test_http_response_free(&res);
+}
