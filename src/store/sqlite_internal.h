@@ -77,8 +77,9 @@ struct store {
 /* The file name in `url` ("sqlite:FILE", "sqlite://FILE" or "FILE"); ERR_INVALID otherwise. */
 enum err_code store__url_path(const char *url, const char **path, struct error *err) WARN_UNUSED;
 
-/* Open `path` with the pragmas every connection gets (WAL, synchronous=FULL, foreign keys, busy
- * timeout); `create` allows a new file, `read_only` sets query_only. *out is a new connection
+/* Open `path` with our pragmas: every connection gets foreign keys, extended result codes and
+ * the busy timeout; a writing one also WAL and synchronous=FULL; a `read_only` one query_only
+ * (and leaves the journal mode alone). `create` allows a new file. *out is a new connection
  * (store__conn_free). ERR_NOT_FOUND when the file does not exist and `create` is false. */
 enum err_code store__conn_open(const char *path, bool create, bool read_only,
                                struct store__conn **out, struct error *err) WARN_UNUSED;

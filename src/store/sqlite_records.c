@@ -469,14 +469,18 @@ enum err_code store_response_add_invited(struct store *store, const char *invita
 
 /* ---- risk reviews ---- */
 
+/* A review resolves every risk flag on a response stored before it: it records the patient's
+ * newest response id at the moment it commits, so a flag raised in the same second, or a paper
+ * form entered later with an earlier answered_at, is never taken as reviewed. */
 static const char sql_risk_review_add[] =
-    "INSERT INTO risk_review (patient_id, staff_id, at, level, note) VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO risk_review (patient_id, staff_id, at, level, note, through_response_id) "
+    "VALUES (?, ?, ?, ?, ?, COALESCE((SELECT MAX(id) FROM response WHERE patient_id = ?), 0)) "
     "RETURNING id";
-/* A risk flag is unresolved when it was raised after the patient's latest review. */
+/* A risk flag is unresolved when its response was stored after the patient's latest review. */
 static const char sql_risk_unresolved[] =
     "SELECT 1 FROM response r WHERE r.patient_id = ? AND (r.flags & ?) <> 0 "
-    "AND r.answered_at > COALESCE((SELECT MAX(v.at) FROM risk_review v "
-    "WHERE v.patient_id = r.patient_id), -1) LIMIT 1";
+    "AND r.id > COALESCE((SELECT MAX(v.through_response_id) FROM risk_review v "
+    "WHERE v.patient_id = r.patient_id), 0) LIMIT 1";
 
 static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
@@ -498,6 +502,7 @@ static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, st
     sqlite3_bind_int64(stmt, 3, review->at);
     STORE__BIND_FIELD(stmt, 4, review->level);
     STORE__BIND_FIELD(stmt, 5, review->note);
+    sqlite3_bind_int64(stmt, 6, review->patient_id);
     return store__insert_id(stmt, &review->id, err);
 }
 

@@ -268,11 +268,12 @@ struct store_risk_review {
     char note[1024];
 };
 
-/* Record a clinician's risk assessment: it resolves every risk flag raised at or before `at`
- * (0 = now). Sets review->id. */
+/* Record a clinician's risk assessment: it resolves the risk flags on every response of the
+ * patient stored before it (by the order responses were stored, not by answered_at). Sets
+ * review->id. */
 enum err_code store_risk_review_add(struct store *store, struct store_risk_review *review,
                                     const struct store_audit *audit, struct error *err) WARN_UNUSED;
-/* Whether the patient has a response with FLAG_RISK answered after their latest review. */
+/* Whether the patient has a response with FLAG_RISK stored after their latest review. */
 enum err_code store_risk_unresolved(struct store *store, long long patient_id, bool *yes,
                                     struct error *err) WARN_UNUSED;
 

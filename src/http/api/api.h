@@ -17,6 +17,11 @@ long long api_param_id(struct http_request *req, struct http_response *res, int 
 /* A query argument as a positive id: 0 when absent; -1 after answering 422 when malformed. */
 long long api_query_id(struct http_request *req, struct http_response *res, const char *name);
 
+/* A required query argument as a positive id; answers 422 and returns 0 when it is absent or
+ * malformed. */
+long long api_required_query_id(struct http_request *req, struct http_response *res,
+                                const char *name);
+
 /* Answer the problem for `err` and return: for use as `return api_fail(req, res, &err);`. */
 void api_fail(struct http_request *req, struct http_response *res, const struct error *err);
 

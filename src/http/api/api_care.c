@@ -191,18 +191,15 @@ void api_appointments_update(struct http_request *req, struct http_response *res
 
 void api_appointments_list(struct http_request *req, struct http_response *res)
 {
-    long long episode_id = api_query_id(req, res, "episode_id");
+    long long episode_id = api_required_query_id(req, res, "episode_id");
     struct store_episode episode;
     struct store_audit audit;
     struct store_appointment *list = NULL;
     int count = 0;
     struct error err;
     error_clear(&err);
-    if (episode_id < 0)
-        return;
     if (episode_id == 0)
-        return http_problem(req, res, 422, "Unprocessable Content",
-                            "give the query argument episode_id", NULL);
+        return;
     if (!api_episode_access(req, res, episode_id, ACCESS_READ, "appointment.list", &episode,
                             &audit))
         return;

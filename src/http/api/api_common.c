@@ -38,6 +38,16 @@ long long api_query_id(struct http_request *req, struct http_response *res, cons
     return id;
 }
 
+long long api_required_query_id(struct http_request *req, struct http_response *res,
+                                const char *name)
+{
+    long long id = api_query_id(req, res, name);
+    if (id == 0)
+        http_problem(req, res, 422, "Unprocessable Content",
+                     http_printf(req, "give the query argument %s", name), NULL);
+    return id > 0 ? id : 0;
+}
+
 void api_fail(struct http_request *req, struct http_response *res, const struct error *err)
 {
     http_problem_from_error(req, res, err);

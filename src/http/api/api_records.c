@@ -77,17 +77,14 @@ void api_responses_create(struct http_request *req, struct http_response *res)
 
 void api_responses_list(struct http_request *req, struct http_response *res)
 {
-    long long patient_id = api_query_id(req, res, "patient_id");
+    long long patient_id = api_required_query_id(req, res, "patient_id");
     struct store_audit audit;
     struct store_response *list = NULL;
     int count = 0;
     struct error err;
     error_clear(&err);
-    if (patient_id < 0)
-        return;
     if (patient_id == 0)
-        return http_problem(req, res, 422, "Unprocessable Content",
-                            "give the query argument patient_id", NULL);
+        return;
     if (access_patient(req, patient_id, ACCESS_READ, "response.list", &audit, &err) != ERR_OK ||
         store_response_list(req->app->store, patient_id, &list, &count, &err) != ERR_OK ||
         access_log_read(req, &audit, &err) != ERR_OK) {
@@ -253,18 +250,15 @@ void api_assessments_create(struct http_request *req, struct http_response *res)
 
 void api_assessments_list(struct http_request *req, struct http_response *res)
 {
-    long long episode_id = api_query_id(req, res, "episode_id");
+    long long episode_id = api_required_query_id(req, res, "episode_id");
     struct store_episode episode;
     struct store_audit audit;
     struct store_assessment *list = NULL;
     int count = 0;
     struct error err;
     error_clear(&err);
-    if (episode_id < 0)
-        return;
     if (episode_id == 0)
-        return http_problem(req, res, 422, "Unprocessable Content",
-                            "give the query argument episode_id", NULL);
+        return;
     if (!api_episode_access(req, res, episode_id, ACCESS_READ, "assessment.list", &episode, &audit))
         return;
     if (store_assessment_list(req->app->store, episode_id, &list, &count, &err) != ERR_OK ||
