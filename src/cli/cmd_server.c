@@ -75,17 +75,19 @@ struct serve_options {
     const char *listen;
     const char *data;
     int threads;
+    int login_delay_ms; /* -1: the default */
 };
 
 static int serve_parse(int argc, char **argv, struct serve_options *opts)
 {
-    const char *threads = NULL;
+    const char *threads = NULL, *delay = NULL;
     opts->listen = "127.0.0.1:8080";
     const struct option_slot slots[] = { { "--db", &opts->db },
                                          { "--listen", &opts->listen },
                                          { "--data", &opts->data },
-                                         { "--threads", &threads } };
-    int rc = parse_options("serve", argc, argv, slots, 4);
+                                         { "--threads", &threads },
+                                         { "--login-delay-ms", &delay } };
+    int rc = parse_options("serve", argc, argv, slots, 5);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (opts->db == NULL)
@@ -98,6 +100,16 @@ static int serve_parse(int argc, char **argv, struct serve_options *opts)
             return cli_usage_error("serve: --threads: \"%s\" is not a number from 1 to %d", threads,
                                    SERVE_MAX_THREADS);
         opts->threads = (int)n;
+    }
+    opts->login_delay_ms = -1;
+    if (delay != NULL) {
+        char *end = NULL;
+        long n = strtol(delay, &end, 10);
+        if (*delay == '\0' || *end != '\0' || n < 0 || n > 10000)
+            return cli_usage_error("serve: --login-delay-ms: \"%s\" is not a number from 0 to "
+                                   "10000",
+                                   delay);
+        opts->login_delay_ms = (int)n;
     }
     struct error err;
     error_clear(&err);
@@ -137,6 +149,8 @@ static enum err_code app_load(struct app *app, const struct serve_options *opts,
     memset(app, 0, sizeof(*app));
     instrument_catalog_init(&app->catalog);
     app_defaults(app);
+    if (opts->login_delay_ms >= 0)
+        app->login_delay_ms = opts->login_delay_ms;
     enum err_code rc = datafiles_load_instruments(dir, &app->catalog, err);
     if (rc == ERR_OK)
         rc = datafiles_load_steps(dir, &app->rules, err);

@@ -152,8 +152,12 @@ void test_server_launch(struct test_server *server)
     const char *bin = getenv("STEGVIS_BIN");
     if (bin == NULL)
         TEST_FAIL("STEGVIS_BIN is not set (run the tests through ctest)");
-    const char *argv[] = { bin,         "serve", "--db", server->db_path, "--listen", "127.0.0.1:0",
-                           "--threads", "4",     NULL };
+    const char *argv[16] = { bin,        "serve",       "--db",      server->db_path,
+                             "--listen", "127.0.0.1:0", "--threads", "4" };
+    int argc = 8;
+    for (int i = 0; i < 4 && server->extra_args[i] != NULL; i++)
+        argv[argc++] = server->extra_args[i];
+    argv[argc] = NULL;
     int out[2];
     if (pipe(out) != 0)
         TEST_FAIL("pipe: %s", strerror(errno));

@@ -23,10 +23,11 @@
 struct test_server {
     pid_t pid; /* 0 when not running */
     int port;
-    int stdout_fd;      /* the server's stdout (read for the "listening on" line) */
-    char dir[256];      /* the temporary folder */
-    char db_path[320];  /* DIR/test.db */
-    char log_path[320]; /* DIR/server.log: the server's stderr */
+    int stdout_fd;             /* the server's stdout (read for the "listening on" line) */
+    char dir[256];             /* the temporary folder */
+    char db_path[320];         /* DIR/test.db */
+    char log_path[320];        /* DIR/server.log: the server's stderr */
+    const char *extra_args[4]; /* more `serve` options, NULL-terminated (set before launch) */
 };
 
 /* A fresh folder with no server yet (to prepare a database before launching). */
