@@ -40,6 +40,13 @@ enum err_code api_score_response(struct http_request *req, const char *pointer_p
                                  struct store_response *out, struct instrument_score *score,
                                  struct error *err) WARN_UNUSED;
 
+/* Read and check a new patient from a JSON object (the API's body, or a web form turned into
+ * JSON): pnr (normalised, with birth date and sex from it), name, municipality_code, optional
+ * listed_unit_code (default: the session's unit, none without a session) and contact.
+ * ERR_INVALID with the member's pointer. Web pages call this too: one validation path. */
+enum err_code api_read_patient(struct http_request *req, json_t *body,
+                               struct store_patient *patient, struct error *err) WARN_UNUSED;
+
 /* The sex recorded for a patient ("female"/"male") as enum sex. */
 enum sex api_patient_sex(const struct store_patient *patient);
 

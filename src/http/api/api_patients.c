@@ -31,8 +31,8 @@ static enum err_code patient_pnr(struct http_request *req, const char *text,
     return ERR_OK;
 }
 
-static enum err_code read_patient(struct http_request *req, json_t *body,
-                                  struct store_patient *patient, struct error *err)
+enum err_code api_read_patient(struct http_request *req, json_t *body,
+                               struct store_patient *patient, struct error *err)
 {
     static const char *const allowed[] = {
         "pnr", "name", "municipality_code", "listed_unit_code", "contact", NULL
@@ -58,7 +58,7 @@ static enum err_code read_patient(struct http_request *req, json_t *body,
     if (rc == ERR_OK &&
         store_municipality_exists(req->app->store, patient->municipality_code, NULL) != ERR_OK)
         rc = error_set(err, ERR_INVALID, "/municipality_code", "unknown municipality code");
-    patient->listed_unit_id = req->session->unit_id;
+    patient->listed_unit_id = req->session != NULL ? req->session->unit_id : 0;
     struct store_unit unit;
     if (rc == ERR_OK && has_unit) {
         if (store_unit_by_code(req->app->store, unit_code, &unit, NULL) != ERR_OK)
@@ -79,7 +79,7 @@ void api_patients_create(struct http_request *req, struct http_response *res)
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = read_patient(req, body, &patient, &err);
+    enum err_code rc = api_read_patient(req, body, &patient, &err);
     json_decref(body);
     patient.created_at = req->now;
     access_audit_init(req, &audit, "patient.create", 0);
