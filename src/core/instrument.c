@@ -122,30 +122,41 @@ static enum err_code check_count(const struct instrument *ins, int count, struct
 }
 
 /* Check one answer's position; on success *value is its points or a negative ANSWER_* code. */
+static enum err_code answer_error(struct error *err, int index, const char *fmt_what,
+                                  const struct instrument *ins, int position)
+{
+    char field[24];
+    snprintf(field, sizeof(field), "/answers/%d", index);
+    const struct instrument_item *item = &ins->items[index];
+    if (fmt_what == NULL)
+        return error_set(err, ERR_INVALID, field,
+                         "%s item %s: answer position %d is out of range 0-%d", ins->name, item->id,
+                         position, item->option_count - 1);
+    return error_set(err, ERR_INVALID, field, "%s item %s: %s", ins->name, item->id, fmt_what);
+}
+
+/* Check one answer's position; on success *value is its points or a negative ANSWER_* code.
+ * The error text is made only on error: this runs for every answer of every submission. */
 static enum err_code check_answer(const struct instrument *ins, int index, int position, int *value,
                                   struct error *err)
 {
     const struct instrument_item *item = &ins->items[index];
-    char field[24];
-    snprintf(field, sizeof(field), "/answers/%d", index);
-    if (position == ANSWER_NOT_APPLICABLE) {
-        if (!item->allow_not_applicable)
-            return error_set(err, ERR_INVALID, field,
-                             "%s item %s: \"not applicable\" is not allowed for this item",
-                             ins->name, item->id);
-        *value = ANSWER_NOT_APPLICABLE;
+    if (position >= 0 && position < item->option_count) {
+        *value = item->options[position].value;
         return ERR_OK;
     }
     if (position == ANSWER_MISSING) {
         *value = ANSWER_MISSING;
         return ERR_OK;
     }
-    if (position < 0 || position >= item->option_count)
-        return error_set(err, ERR_INVALID, field,
-                         "%s item %s: answer position %d is out of range 0-%d", ins->name, item->id,
-                         position, item->option_count - 1);
-    *value = item->options[position].value;
-    return ERR_OK;
+    if (position == ANSWER_NOT_APPLICABLE && item->allow_not_applicable) {
+        *value = ANSWER_NOT_APPLICABLE;
+        return ERR_OK;
+    }
+    if (position == ANSWER_NOT_APPLICABLE)
+        return answer_error(err, index, "\"not applicable\" is not allowed for this item", ins,
+                            position);
+    return answer_error(err, index, NULL, ins, position);
 }
 
 static int item_max(const struct instrument_item *item)
