@@ -36,7 +36,7 @@ style:
 	@scripts/check-style
 
 format:
-	clang-format -i $$(git ls-files -co --exclude-standard -- 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]')
+	clang-format -i $$(git ls-files -co --exclude-standard -- 'src/*.[ch]' 'tests/*.[ch]' 'bench/*.[ch]' 'tools/*.[ch]')
 
 demo: build
 	@scripts/demo $(BUILD)/stegvis $(DEMO_DB)

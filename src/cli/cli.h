@@ -61,4 +61,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
+/* cmd_demo.c: a new database filled with a deterministic synthetic region. */
+int cmd_demo(int argc, char **argv);
+
 #endif

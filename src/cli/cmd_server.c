@@ -16,9 +16,11 @@
 #include "http/app.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/web/web.h"
 #include "store/store.h"
 
 #define REGION_MAX_BYTES  (1024 * 1024)
+#define STYLE_MAX_BYTES   (256 * 1024)
 #define SERVE_MAX_THREADS 256
 
 struct option_slot {
@@ -131,6 +133,17 @@ static enum err_code read_region(const char *dir, char **text, struct error *err
     return datafiles_read(path, REGION_MAX_BYTES, text, err);
 }
 
+/* DIR/static/stegvis.css, the pages' one stylesheet. */
+static enum err_code read_stylesheet(const char *dir, struct app *app, struct error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/static/stegvis.css", dir);
+    enum err_code rc = datafiles_read(path, STYLE_MAX_BYTES, &app->stylesheet, err);
+    if (rc == ERR_OK)
+        app->stylesheet_len = strlen(app->stylesheet);
+    return rc;
+}
+
 static void app_defaults(struct app *app)
 {
     app->session_ttl_s = 8 * 3600;
@@ -155,6 +168,8 @@ static enum err_code app_load(struct app *app, const struct serve_options *opts,
     if (rc == ERR_OK)
         rc = datafiles_load_steps(dir, &app->rules, err);
     if (rc == ERR_OK)
+        rc = read_stylesheet(dir, app, err);
+    if (rc == ERR_OK)
         rc = read_region(dir, &region, err);
     if (rc == ERR_OK)
         rc = store_open(opts->db, region, &app->store, err);
@@ -168,6 +183,8 @@ fail:
     if (app->store != NULL)
         store_close(app->store);
     app->store = NULL;
+    free(app->stylesheet);
+    app->stylesheet = NULL;
     steps_rules_release(&app->rules);
     instrument_catalog_release(&app->catalog);
     return rc;
@@ -177,6 +194,8 @@ static void app_release(struct app *app)
 {
     store_close(app->store);
     app->store = NULL;
+    free(app->stylesheet);
+    app->stylesheet = NULL;
     steps_rules_release(&app->rules);
     instrument_catalog_release(&app->catalog);
 }
@@ -212,6 +231,7 @@ int cmd_serve(int argc, char **argv)
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
+    web_timezone_init(); /* pages show Stockholm time; before any thread, as setenv is not safe */
 
     struct app app;
     struct error err;

@@ -20,6 +20,8 @@ static const struct command commands[] = {
       "serve --db FILE [--listen 127.0.0.1:8080] [--data DIR] [--threads N]  run the server" },
     { "migrate", cmd_migrate, "migrate --db FILE [--backup FILE]  upgrade the schema" },
     { "backup", cmd_backup, "backup --db FILE --to FILE  copy the database while in use" },
+    { "demo", cmd_demo,
+      "demo --db FILE [--patients N] [--seed S] [--today YYYY-MM-DD]  synthetic demo region" },
     { "user", cmd_user,
       "user add --db FILE --username U --role ROLE --unit CODE [--name N] (password on stdin)" },
 };

@@ -4,6 +4,7 @@
 #define STEGVIS_HTTP_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/instrument.h"
 #include "core/steps.h"
@@ -19,6 +20,8 @@ struct app {
     int login_lock_s;       /* how long it stays locked (default 15 min) */
     int login_delay_ms;     /* pause after every failed login (default 400 ms) */
     bool cookie_secure;     /* add Secure to cookies (behind TLS) */
+    char *stylesheet;       /* DIR/static/stegvis.css, served at /static/stegvis.css (free()) */
+    size_t stylesheet_len;
 };
 
 #endif

@@ -56,6 +56,21 @@ void auth_random_hex(char *out, size_t bytes)
     sodium_bin2hex(out, bytes * 2 + 1, raw, bytes);
 }
 
+void auth_cookie_set(struct http_request *req, struct http_response *res, const char *token)
+{
+    http_add_header(res, "Set-Cookie",
+                    http_printf(req, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+                                AUTH_COOKIE, token, req->app->session_ttl_s,
+                                req->app->cookie_secure ? "; Secure" : ""));
+}
+
+void auth_cookie_clear(struct http_request *req, struct http_response *res)
+{
+    http_add_header(res, "Set-Cookie",
+                    http_printf(req, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+                                AUTH_COOKIE, req->app->cookie_secure ? "; Secure" : ""));
+}
+
 void auth_token_hash(const char *token, char out[65])
 {
     unsigned char digest[crypto_hash_sha256_BYTES];

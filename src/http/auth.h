@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "http/app.h"
+#include "http/http.h"
 #include "store/store.h"
 
 #define AUTH_COOKIE      "stegvis_session"
@@ -72,5 +73,11 @@ void auth_random_hex(char *out, size_t bytes);
 
 /* Hex SHA-256 of a token: what the store keeps instead of the token. */
 void auth_token_hash(const char *token, char out[65]);
+
+/* Add the Set-Cookie header that gives the browser the session `token` (AUTH_COOKIE; Path=/,
+ * HttpOnly, SameSite=Strict, Max-Age the session lifetime, Secure behind TLS), or that removes
+ * it (Max-Age=0). The one place the session cookie is written: the API and the login page. */
+void auth_cookie_set(struct http_request *req, struct http_response *res, const char *token);
+void auth_cookie_clear(struct http_request *req, struct http_response *res);
 
 #endif

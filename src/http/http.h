@@ -22,6 +22,7 @@
 struct app;          /* app.h: the store, catalogue, rules and settings shared by handlers */
 struct auth_session; /* auth.h: the logged-in staff member, if any */
 struct arena;
+struct web_form; /* web/web.h: a decoded HTML form */
 
 struct http_request {
     const char *method; /* "GET", "POST", ... */
@@ -35,7 +36,8 @@ struct http_request {
     enum lang lang;               /* cookie "lang", then Accept-Language; Swedish by default */
     long long now;                /* seconds since the epoch, taken once per request */
     struct arena *arena;
-    void *conn; /* the server's connection handle: only server.c uses it */
+    void *conn;            /* the server's connection handle: only server.c uses it */
+    struct web_form *form; /* an HTML route's form body, decoded once by the router; or NULL */
 };
 
 struct http_header {

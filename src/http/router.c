@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "http/web/web.h"
+
 #define ROUTER_MAX_SEGMENTS 16
 
 /* A path cut at its slashes: "/api/v1/me" is "api", "v1", "me"; "/" has none. An empty segment
@@ -155,14 +157,41 @@ static bool safe_method(const char *method)
     return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
 
-/* Load the session for a route with roles and check role and CSRF token; answers the problem
- * and returns false when the request may not go on. */
+/* Where a page sends someone who must log in first: back to the page after the login. */
+static void redirect_to_login(struct http_request *req, struct http_response *res)
+{
+    if (safe_method(req->method))
+        web_redirect(req, res, http_printf(req, "/login?next=%s", web_url_encode(req, req->path)));
+    else
+        web_redirect(req, res, "/login");
+}
+
+/* The refusal for a missing or dead session: a problem for the API, the login page for people. */
+static void refuse_no_session(struct http_request *req, struct http_response *res, bool html,
+                              const char *detail)
+{
+    if (html)
+        redirect_to_login(req, res);
+    else
+        http_problem(req, res, 401, "Not logged in", detail, NULL);
+}
+
+/* The CSRF token a state-changing request carries: the form field for pages, else the header. */
+static const char *given_csrf(struct http_request *req, bool html)
+{
+    if (!html)
+        return http_header(req, AUTH_CSRF_HEADER);
+    return req->form ? web_form_get(req->form, "csrf") : NULL;
+}
+
+/* Load the session for a route with roles and check role and CSRF token; answers and returns
+ * false when the request may not go on. */
 static bool session_allows(const struct route *route, struct http_request *req,
-                           struct http_response *res)
+                           struct http_response *res, bool html)
 {
     const char *token = http_cookie(req, AUTH_COOKIE);
     if (token == NULL) {
-        http_problem(req, res, 401, "Not logged in", "log in first: this needs a session", NULL);
+        refuse_no_session(req, res, html, "log in first: this needs a session");
         return false;
     }
     struct auth_session *session = http_alloc(req, sizeof(*session));
@@ -170,32 +199,79 @@ static bool session_allows(const struct route *route, struct http_request *req,
     error_clear(&err);
     enum err_code rc = auth_session_load(req->app, token, req->now, session, &err);
     if (rc == ERR_UNAUTHORIZED) {
-        http_problem(req, res, 401, "Not logged in", http_strdup(req, err.message), NULL);
+        refuse_no_session(req, res, html, http_strdup(req, err.message));
         return false;
     }
     if (rc != ERR_OK) {
-        http_problem_from_error(req, res, &err);
+        if (html) {
+            fprintf(stderr, "stegvis: %s %s: session: %s\n", req->method, req->path, err.message);
+            web_error_page(req, res, rc == ERR_UNAVAILABLE ? 503 : 500, NULL);
+        } else {
+            http_problem_from_error(req, res, &err);
+        }
         return false;
     }
     req->session = session;
     if ((session->role & route->roles) == 0) {
-        http_problem(req, res, 403, "Forbidden",
-                     http_printf(req, "the role %s may not use %s %s", role_name(session->role),
-                                 req->method, route->pattern),
-                     NULL);
+        if (html)
+            web_error_page(req, res, 403, NULL);
+        else
+            http_problem(req, res, 403, "Forbidden",
+                         http_printf(req, "the role %s may not use %s %s", role_name(session->role),
+                                     req->method, route->pattern),
+                         NULL);
         return false;
     }
-    if (!safe_method(req->method) && !auth_csrf_ok(session, http_header(req, AUTH_CSRF_HEADER))) {
-        http_problem(req, res, 403, "Missing or wrong CSRF token",
-                     "send the session's token (csrf_token from the login) in the " AUTH_CSRF_HEADER
-                     " header",
-                     NULL);
+    if (!safe_method(req->method) && !auth_csrf_ok(session, given_csrf(req, html))) {
+        if (html)
+            web_error_page(req, res, 403, web_t(req, "error.csrf"));
+        else
+            http_problem(
+                req, res, 403, "Missing or wrong CSRF token",
+                "send the session's token (csrf_token from the login) in the " AUTH_CSRF_HEADER
+                " header",
+                NULL);
         return false;
     }
     return true;
 }
 
-void router_dispatch(const struct route *routes, int count, struct http_request *req,
+/* 404 and 405 for a path, as a problem or (`html`) as a page. */
+static void refuse_path(const struct route *routes, int count, const struct segments *path,
+                        bool path_known, bool html, struct http_request *req,
+                        struct http_response *res)
+{
+    if (!path_known) {
+        if (html)
+            web_error_page(req, res, 404, NULL);
+        else
+            http_problem(req, res, 404, "Not Found", "there is nothing at this address", NULL);
+        return;
+    }
+    const char *allow = allowed_methods(routes, count, path, req);
+    if (html)
+        web_error_page(req, res, 405, NULL);
+    else
+        http_problem(req, res, 405, "Method Not Allowed",
+                     http_printf(req, "%s is not allowed here; allowed: %s", req->method, allow),
+                     NULL);
+    http_add_header(res, "Allow", allow);
+}
+
+static void refuse_body_type(const struct route *route, bool html, struct http_request *req,
+                             struct http_response *res)
+{
+    if (html)
+        web_error_page(req, res, 415, NULL);
+    else
+        http_problem(req, res, 415, "Unsupported Media Type",
+                     route->body == BODY_JSON
+                         ? "the body must be application/json"
+                         : "the body must be application/x-www-form-urlencoded",
+                     NULL);
+}
+
+static void dispatch(const struct route *routes, int count, bool all_html, struct http_request *req,
                      struct http_response *res)
 {
     struct segments path;
@@ -209,28 +285,34 @@ void router_dispatch(const struct route *routes, int count, struct http_request 
         if (method_matches(routes[i].method, req->method))
             route = &routes[i];
     }
-    if (!path_known) {
-        http_problem(req, res, 404, "Not Found", "there is nothing at this address", NULL);
-        return;
-    }
     if (route == NULL) {
-        const char *allow = allowed_methods(routes, count, &path, req);
-        http_problem(req, res, 405, "Method Not Allowed",
-                     http_printf(req, "%s is not allowed here; allowed: %s", req->method, allow),
-                     NULL);
-        http_add_header(res, "Allow", allow);
+        refuse_path(routes, count, &path, path_known, all_html, req, res);
         return;
     }
+    bool html = all_html || (route->flags & ROUTE_HTML) != 0;
     if (!body_type_ok(route, req)) {
-        http_problem(req, res, 415, "Unsupported Media Type",
-                     route->body == BODY_JSON
-                         ? "the body must be application/json"
-                         : "the body must be application/x-www-form-urlencoded",
-                     NULL);
+        refuse_body_type(route, html, req, res);
         return;
     }
-    if (route->roles != 0 && !session_allows(route, req, res))
+    if (html && route->body != BODY_JSON && !safe_method(req->method)) {
+        struct web_form *form = http_alloc(req, sizeof(*form));
+        web_form_parse(req, form);
+        req->form = form;
+    }
+    if (route->roles != 0 && !session_allows(route, req, res, html))
         return;
     (void)path_matches(route->pattern, &path, req);
     route->handler(req, res);
+}
+
+void router_dispatch(const struct route *routes, int count, struct http_request *req,
+                     struct http_response *res)
+{
+    dispatch(routes, count, false, req, res);
+}
+
+void router_dispatch_html(const struct route *routes, int count, struct http_request *req,
+                          struct http_response *res)
+{
+    dispatch(routes, count, true, req, res);
 }

@@ -9,12 +9,16 @@ typedef void (*route_handler)(struct http_request *req, struct http_response *re
 
 enum route_body { BODY_NONE = 0, BODY_JSON, BODY_FORM };
 
+/* Route flags (struct route.flags). */
+#define ROUTE_HTML (1u << 0) /* a page: answers for people (see router_dispatch_html) */
+
 struct route {
     const char *method;  /* "GET", "POST", "PUT", "PATCH", "DELETE" */
     const char *pattern; /* "/api/v1/patients/{id}/episodes": {name} matches one segment */
     route_handler handler;
     unsigned roles;       /* enum role bits allowed; 0 = public (no session needed) */
     enum route_body body; /* what Content-Type a request body must have (415 otherwise) */
+    unsigned flags;       /* ROUTE_* bits; may be left out of an initializer (0: an API route) */
 };
 
 /* The API's routes (src/http/api/routes.c); *count is set. */
@@ -30,5 +34,19 @@ const struct route *api_routes(int *count);
  * - then the handler runs with req->params and req->session set. */
 void router_dispatch(const struct route *routes, int count, struct http_request *req,
                      struct http_response *res);
+
+/* Dispatch over a table of pages (web_routes()): every route counts as ROUTE_HTML. Routes with
+ * ROUTE_HTML (in either table) answer people, not programs:
+ * - 404, 405 (with Allow), 415, and 403 for a role that may not use the page, are HTML error
+ *   pages (web_error_page);
+ * - the form body of a POST (or other non-GET method; any route but BODY_JSON) is decoded once
+ *   into req->form (web_form_parse);
+ * - a route with roles and no live session answers 303 to /login?next=PATH (GET and HEAD; just
+ *   /login for other methods);
+ * - a state-changing method on a route with roles must carry the session's CSRF token in the
+ *   form field "csrf" (not the header), else an HTML 403. Public pages check their own
+ *   double-submit token with web_form_csrf_ok(). */
+void router_dispatch_html(const struct route *routes, int count, struct http_request *req,
+                          struct http_response *res);
 
 #endif

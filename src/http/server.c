@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/mem.h"
 #include "http/router.h"
+#include "http/web/web.h"
 
 #define SERVER_CONNECTION_TIMEOUT_S 30    /* idle or stalled connections are closed after this */
 #define SERVER_DRAIN_LIMIT_MS       30000 /* how long a stop waits for requests in flight */
@@ -229,17 +230,17 @@ static enum MHD_Result answer_too_large(struct server *server, struct request_st
     return send_response(conn, st, &res);
 }
 
-/* Which route table serves a path: the JSON API under /api/, the web pages elsewhere (none
- * yet: everything else is 404). */
+/* Which route table serves a path: the JSON API under /api/, the web pages elsewhere. */
 static void dispatch(struct http_request *req, struct http_response *res)
 {
+    int count = 0;
     if (strncmp(req->path, "/api/", 5) == 0) {
-        int count = 0;
         const struct route *routes = api_routes(&count);
         router_dispatch(routes, count, req, res);
         return;
     }
-    router_dispatch(NULL, 0, req, res);
+    const struct route *pages = web_routes(&count);
+    router_dispatch_html(pages, count, req, res);
 }
 
 static enum MHD_Result answer(struct server *server, struct request_state *st,

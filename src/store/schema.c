@@ -112,9 +112,14 @@ static const char v1_portable[] =
     "  answered_at BIGINT NOT NULL,\n"
     "  entered_by BIGINT REFERENCES staff (id),\n"
     "  channel TEXT NOT NULL CONSTRAINT response_channel\n"
-    "    CHECK (channel IN ('portal', 'clinic', 'import')));\n"
+    "    CHECK (channel IN ('portal', 'clinic', 'import')),\n"
+    /* the invitation link it was given through (its token's hash), or NULL: one response per
+     * invitation and instrument, replaced when the patient goes back and changes it */
+    "  invitation_hash TEXT);\n"
     "CREATE INDEX IF NOT EXISTS response_patient ON response (patient_id, answered_at);\n"
     "CREATE INDEX IF NOT EXISTS response_episode ON response (episode_id);\n"
+    "CREATE UNIQUE INDEX IF NOT EXISTS response_invitation\n"
+    "  ON response (invitation_hash, instrument);\n"
     "CREATE TABLE IF NOT EXISTS risk_review (\n"
     "  id @ID@,\n"
     "  patient_id BIGINT NOT NULL REFERENCES patient (id),\n"

@@ -204,6 +204,12 @@ enum err_code store__changed(struct store__conn *conn, const char *field, struct
                              const char *fmt, ...) WARN_UNUSED
     __attribute__((format(printf, 4, 5)));
 
+/* The columns store__read_response() reads, in its order, and the reader (sqlite_records.c). */
+#define STORE__RESPONSE_COLUMNS                                                                    \
+    "SELECT id, patient_id, episode_id, instrument, answers, total, band, severity, flags, "       \
+    "answered_at, entered_by, channel FROM response "
+void store__read_response(sqlite3_stmt *stmt, void *elem);
+
 /* The statements store__must_exist takes (sqlite_conn.c). */
 extern const char store__sql_patient_exists[];
 extern const char store__sql_episode_exists[];

@@ -96,6 +96,25 @@ enum err_code store_municipality_exists(struct store *store, const char *code, s
     return store__municipality_must_exist(conn, code, strlen(code) + 1, err);
 }
 
+static const char sql_municipality_list[] = "SELECT code, name FROM municipality ORDER BY name";
+
+static void read_municipality(sqlite3_stmt *stmt, void *elem)
+{
+    struct store_municipality *municipality = elem;
+    STORE__COLUMN_FIELD(stmt, 0, municipality->code);
+    STORE__COLUMN_FIELD(stmt, 1, municipality->name);
+}
+
+enum err_code store_municipality_list(struct store *store, struct store_municipality **list,
+                                      int *count, struct error *err)
+{
+    void *array = NULL;
+    enum err_code rc = store__list(store, sql_municipality_list, 0, sizeof(**list),
+                                   read_municipality, &array, count, err);
+    *list = array;
+    return rc;
+}
+
 /* ---- staff ---- */
 
 #define STAFF_COLUMNS                                                                              \

@@ -1,4 +1,5 @@
-/* sqlite_records.c - patients, episodes, responses, risk reviews and invitations. */
+/* sqlite_records.c - patients, episodes, responses and risk reviews (invitations and the
+ * responses given through them: sqlite_invited.c). */
 #include "sqlite_internal.h"
 
 #include <string.h>
@@ -237,12 +238,10 @@ static const char sql_response_add[] =
     "flags, answered_at, entered_by, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "RETURNING id";
 static const char sql_response_list[] =
-    "SELECT id, patient_id, episode_id, instrument, answers, total, band, severity, flags, "
-    "answered_at, entered_by, channel FROM response WHERE patient_id = ? "
-    "ORDER BY answered_at, id";
+    STORE__RESPONSE_COLUMNS "WHERE patient_id = ? ORDER BY answered_at, id";
 static const char sql_episode_patient[] = "SELECT patient_id FROM episode WHERE id = ?";
 
-static void read_response(sqlite3_stmt *stmt, void *elem)
+void store__read_response(sqlite3_stmt *stmt, void *elem)
 {
     struct store_response *response = elem;
     response->id = sqlite3_column_int64(stmt, 0);
@@ -325,146 +324,9 @@ enum err_code store_response_list(struct store *store, long long patient_id,
 {
     void *array = NULL;
     enum err_code rc = store__list(store, sql_response_list, patient_id, sizeof(**list),
-                                   read_response, &array, count, err);
+                                   store__read_response, &array, count, err);
     *list = array;
     return rc;
-}
-
-/* ---- invitations, and the responses given through one ---- */
-
-static const char sql_invitation_add[] =
-    "INSERT INTO invitation (token_hash, patient_id, episode_id, instruments, created_at, "
-    "expires_at, used_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_invitation_get[] =
-    "SELECT token_hash, patient_id, episode_id, instruments, created_at, expires_at, used_at, "
-    "created_by FROM invitation WHERE token_hash = ?";
-/* "used_at = 0" makes the claim atomic: of two submissions racing, one changes no row. */
-static const char sql_invitation_use[] =
-    "UPDATE invitation SET used_at = ? WHERE token_hash = ? AND used_at = 0 AND expires_at > ?";
-
-static void read_invitation(sqlite3_stmt *stmt, void *elem)
-{
-    struct store_invitation *invitation = elem;
-    STORE__COLUMN_FIELD(stmt, 0, invitation->token_hash);
-    invitation->patient_id = sqlite3_column_int64(stmt, 1);
-    invitation->episode_id = sqlite3_column_int64(stmt, 2);
-    STORE__COLUMN_FIELD(stmt, 3, invitation->instruments);
-    invitation->created_at = sqlite3_column_int64(stmt, 4);
-    invitation->expires_at = sqlite3_column_int64(stmt, 5);
-    invitation->used_at = sqlite3_column_int64(stmt, 6);
-    invitation->created_by = sqlite3_column_int64(stmt, 7);
-}
-
-static enum err_code invitation_add_job(struct store__conn *conn, void *arg, struct error *err)
-{
-    const struct store_invitation *invitation = arg;
-    sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__must_exist(conn, store__sql_patient_exists, invitation->patient_id,
-                                         "patient_id", "patient", err);
-    if (rc == ERR_OK && invitation->episode_id != 0)
-        rc = store__must_exist(conn, store__sql_episode_exists, invitation->episode_id,
-                               "episode_id", "episode", err);
-    if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_invitation_add, &stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    STORE__BIND_FIELD(stmt, 1, invitation->token_hash);
-    sqlite3_bind_int64(stmt, 2, invitation->patient_id);
-    store__bind_id(stmt, 3, invitation->episode_id);
-    STORE__BIND_FIELD(stmt, 4, invitation->instruments);
-    sqlite3_bind_int64(stmt, 5, invitation->created_at);
-    sqlite3_bind_int64(stmt, 6, invitation->expires_at);
-    sqlite3_bind_int64(stmt, 7, invitation->used_at);
-    store__bind_id(stmt, 8, invitation->created_by);
-    return store__step_done(stmt, err);
-}
-
-enum err_code store_invitation_add(struct store *store, const struct store_invitation *invitation,
-                                   const struct store_audit *audit, struct error *err)
-{
-    return store__write(store, invitation_add_job, (void *)invitation, audit, err);
-}
-
-static enum err_code invitation_read(struct store__conn *conn, const char *token_hash,
-                                     struct store_invitation *out, struct error *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    memset(out, 0, sizeof(*out));
-    enum err_code rc = store__stmt(conn, sql_invitation_get, &stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
-    return store__get_one(stmt, read_invitation, out, "token_hash", err, "no such invitation");
-}
-
-enum err_code store_invitation_get(struct store *store, const char *token_hash,
-                                   struct store_invitation *out, struct error *err)
-{
-    struct store__conn *conn = NULL;
-    memset(out, 0, sizeof(*out));
-    if (token_hash == NULL)
-        return error_set(err, ERR_INVALID, "token_hash", "no invitation given");
-    enum err_code rc = store__reader(store, &conn, err);
-    if (rc != ERR_OK)
-        return rc;
-    return invitation_read(conn, token_hash, out, err);
-}
-
-struct invited {
-    const char *token_hash;
-    struct store_response *responses;
-    int count;
-    long long now;
-};
-
-/* Mark the invitation used, or say why it cannot be. */
-static enum err_code invitation_claim(struct store__conn *conn, const struct invited *invited,
-                                      struct store_invitation *invitation, struct error *err)
-{
-    enum err_code rc = invitation_read(conn, invited->token_hash, invitation, err);
-    if (rc != ERR_OK)
-        return rc;
-    if (invitation->used_at != 0)
-        return error_set(err, ERR_GONE, "token_hash", "invitation already used");
-    if (invitation->expires_at <= invited->now)
-        return error_set(err, ERR_GONE, "token_hash", "invitation expired");
-    sqlite3_stmt *stmt = NULL;
-    rc = store__stmt(conn, sql_invitation_use, &stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    sqlite3_bind_int64(stmt, 1, invited->now);
-    sqlite3_bind_text(stmt, 2, invited->token_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 3, invited->now);
-    rc = store__step_done(stmt, err);
-    if (rc == ERR_OK && sqlite3_changes(conn->db) == 0)
-        rc = error_set(err, ERR_GONE, "token_hash", "invitation already used");
-    return rc;
-}
-
-static enum err_code response_add_invited_job(struct store__conn *conn, void *arg,
-                                              struct error *err)
-{
-    const struct invited *invited = arg;
-    struct store_invitation invitation;
-    enum err_code rc = invitation_claim(conn, invited, &invitation, err);
-    for (int i = 0; rc == ERR_OK && i < invited->count; i++) {
-        invited->responses[i].patient_id = invitation.patient_id;
-        invited->responses[i].episode_id = invitation.episode_id;
-        rc = insert_response(conn, &invited->responses[i], err);
-    }
-    return rc;
-}
-
-enum err_code store_response_add_invited(struct store *store, const char *invitation_hash,
-                                         struct store_response *responses, int count, long long now,
-                                         const struct store_audit *audit, struct error *err)
-{
-    if (invitation_hash == NULL)
-        return error_set(err, ERR_INVALID, "token_hash", "no invitation given");
-    if (count < 1 || responses == NULL)
-        return error_set(err, ERR_INVALID, "responses", "no responses given");
-    struct invited invited = { invitation_hash, responses, count, now };
-    return store__write(store, response_add_invited_job, &invited, audit, err);
 }
 
 /* ---- risk reviews ---- */

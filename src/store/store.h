@@ -129,6 +129,15 @@ enum err_code store_unit_list(struct store *store, struct store_unit **units, in
 enum err_code store_municipality_exists(struct store *store, const char *code,
                                         struct error *err) WARN_UNUSED;
 
+struct store_municipality {
+    char code[8]; /* kommunkod, "0380" */
+    char name[64];
+};
+
+/* Every municipality, by name. */
+enum err_code store_municipality_list(struct store *store, struct store_municipality **list,
+                                      int *count, struct error *err) WARN_UNUSED;
+
 /* ---- staff, login sessions ----------------------------------------------------------------- */
 
 struct store_staff {
@@ -173,6 +182,25 @@ enum err_code store_session_get(struct store *store, const char *token_hash,
 /* ERR_NOT_FOUND when there was no such session. */
 enum err_code store_session_delete(struct store *store, const char *token_hash,
                                    struct error *err) WARN_UNUSED;
+
+/* ---- training ------------------------------------------------------------------------------ */
+
+/* A course a staff member has completed (the staff training indicator counts these). */
+struct store_training {
+    long long staff_id;
+    char course[64]; /* course code, "stegvis_grund" */
+    long long completed_at;
+};
+
+/* Record a completed course; completing it again replaces completed_at (one row per staff member
+ * and course). ERR_NOT_FOUND (field "staff_id") for an unknown staff member; ERR_INVALID (field
+ * "course") for an empty course code. */
+enum err_code store_training_add(struct store *store, const struct store_training *training,
+                                 const struct store_audit *audit, struct error *err) WARN_UNUSED;
+/* The courses of `staff_id` (0 = every staff member), by staff id, then course. */
+enum err_code store_training_list(struct store *store, long long staff_id,
+                                  struct store_training **list, int *count,
+                                  struct error *err) WARN_UNUSED;
 
 /* ---- patients and episodes ----------------------------------------------------------------- */
 
@@ -249,8 +277,10 @@ enum err_code store_response_add(struct store *store, struct store_response *res
                                  const struct store_audit *audit, struct error *err) WARN_UNUSED;
 /* Several responses (one invitation) in one transaction, and mark the invitation used (used_at =
  * `now`). Each response's patient_id and episode_id are set from the invitation, and its id.
- * ERR_NOT_FOUND for an unknown invitation; ERR_GONE "invitation already used" or "invitation
- * expired" (expires_at <= now); then, as on any error, nothing is stored. */
+ * A response to an instrument saved earlier through the same invitation (store_response_put_
+ * invited) is replaced, as there. ERR_NOT_FOUND for an unknown invitation; ERR_GONE "invitation
+ * already used" or "invitation expired" (expires_at <= now); ERR_INVALID (field "instrument")
+ * for an instrument the invitation does not ask for; then, as on any error, nothing is stored. */
 enum err_code store_response_add_invited(struct store *store, const char *invitation_hash,
                                          struct store_response *responses, int count, long long now,
                                          const struct store_audit *audit,
@@ -384,5 +414,119 @@ enum err_code store_invitation_add(struct store *store, const struct store_invit
                                    const struct store_audit *audit, struct error *err) WARN_UNUSED;
 enum err_code store_invitation_get(struct store *store, const char *token_hash,
                                    struct store_invitation *out, struct error *err) WARN_UNUSED;
+
+/* The patient's pages save each questionnaire of an invitation as soon as it is answered (so a
+ * risk answer reaches the clinic even if they stop there) and may go back and change it until
+ * they finish. These functions live in sqlite_invited.c. */
+
+/* Store the answers to one instrument of the invitation `invitation_hash` at once: a new
+ * response the first time, after that a replacement of the earlier one (one response per
+ * invitation and instrument). patient_id and episode_id are set from the invitation, and
+ * response->id: a replacement gets a new id, higher than every id before it, so a risk flag in
+ * changed answers always counts as stored after any risk review (store_risk_unresolved).
+ * ERR_NOT_FOUND for an unknown invitation; ERR_GONE "invitation already used" or "invitation
+ * expired" (expires_at <= now); ERR_INVALID (field "instrument") when the invitation does not
+ * ask for the instrument; on error nothing is stored. */
+enum err_code store_response_put_invited(struct store *store, const char *invitation_hash,
+                                         struct store_response *response, long long now,
+                                         const struct store_audit *audit,
+                                         struct error *err) WARN_UNUSED;
+
+/* The responses stored through the invitation (by either function above), oldest first; none
+ * for an unknown invitation. */
+enum err_code store_response_list_invited(struct store *store, const char *invitation_hash,
+                                          struct store_response **list, int *count,
+                                          struct error *err) WARN_UNUSED;
+
+/* Mark the invitation used (used_at = `now`): no more answers through it. ERR_NOT_FOUND for an
+ * unknown invitation; ERR_GONE as store_response_put_invited (also when it was finished
+ * already); ERR_CONFLICT (field "instruments") "not every instrument is answered" while an
+ * instrument it asks for has no response yet. */
+enum err_code store_invitation_finish(struct store *store, const char *invitation_hash,
+                                      long long now, const struct store_audit *audit,
+                                      struct error *err) WARN_UNUSED;
+
+/* ---- bulk load ----------------------------------------------------------------------------- */
+
+/* A bulk load writes many rows fast (the demo generator; imports) without weakening durability.
+ *
+ * How: the rows go in on a connection of the bulk load's own, with its prepared statements
+ * reused, in transactions of about `chunk_rows` rows; each chunk is committed like any write
+ * (WAL, synchronous=FULL), so a chunk whose commit returned is on disk. A chunk is closed only
+ * before a patient or a staff member, so it never splits one patient's records. Writes through
+ * the writer thread meanwhile wait (busy timeout) while a chunk is being committed.
+ *
+ * What is checked: only what the database itself enforces (foreign keys, CHECK constraints,
+ * unique columns), not the cross-row rules the store_*_add functions check (a response's episode
+ * is its patient's; an assessment also dating its episode). Rows go in exactly as given: the
+ * caller writes each episode in its final state (assessed_at, step, ended_at, ...).
+ *
+ * Audit: one summary row per bulk load (the `audit` given to store_bulk_begin, e.g. action
+ * "demo.generate", actor "system"), written in the first chunk's transaction so that no
+ * committed row is ever without it, instead of one audit row per record loaded.
+ *
+ * Failure: the first error rolls back the chunk in progress and is returned by that call and
+ * every later one; the caller then calls store_bulk_abort(). Chunks committed before stay: a
+ * bulk load is not atomic as a whole, so a caller that needs all or nothing loads into a new
+ * file and removes it on failure (as `stegvis demo` does).
+ *
+ * Threads: a bulk load is used by one thread at a time. */
+struct store_bulk;
+
+#define STORE_BULK_CHUNK_ROWS 10000 /* default rows per transaction */
+
+struct store_bulk_options {
+    int chunk_rows;     /* rows per transaction (1..1000000); 0: STORE_BULK_CHUNK_ROWS */
+    bool require_empty; /* refuse a database that holds patients or staff already */
+};
+
+struct store_bulk_stats {
+    long long rows;    /* rows inserted, committed or in the open chunk (not the audit row) */
+    long long commits; /* chunks committed */
+};
+
+/* Start a bulk load on `store` (the store stays usable). `audit` (required) is the summary row.
+ * With opts->require_empty, a database that holds patients or staff is ERR_CONFLICT (field
+ * "db") and nothing is written. *out is the new bulk load (store_bulk_commit or
+ * store_bulk_abort end it); NULL on error. */
+enum err_code store_bulk_begin(struct store *store, const struct store_bulk_options *opts,
+                               const struct store_audit *audit, struct store_bulk **out,
+                               struct error *err) WARN_UNUSED;
+
+/* Insert one row each; the ones with an id set it (staff->id, patient->id, ...). A patient's
+ * created_at and an assessment's at are stored as given (0 is not replaced by now). Errors are
+ * the database's, mapped as everywhere in this header (ERR_CONFLICT for a taken personnummer,
+ * ERR_NOT_FOUND for a missing referenced row, ERR_INVALID for a value outside its set). */
+enum err_code store_bulk_staff(struct store_bulk *bulk, struct store_staff *staff,
+                               struct error *err) WARN_UNUSED;
+enum err_code store_bulk_training(struct store_bulk *bulk, const struct store_training *training,
+                                  struct error *err) WARN_UNUSED;
+enum err_code store_bulk_patient(struct store_bulk *bulk, struct store_patient *patient,
+                                 struct error *err) WARN_UNUSED;
+enum err_code store_bulk_episode(struct store_bulk *bulk, struct store_episode *episode,
+                                 struct error *err) WARN_UNUSED;
+enum err_code store_bulk_response(struct store_bulk *bulk, struct store_response *response,
+                                  struct error *err) WARN_UNUSED;
+enum err_code store_bulk_assessment(struct store_bulk *bulk, struct store_assessment *assessment,
+                                    struct error *err) WARN_UNUSED;
+/* Adds contract->version (as given, 1, 2, ... in order) to the history and makes it the current
+ * contract of its episode. */
+enum err_code store_bulk_contract(struct store_bulk *bulk, const struct store_contract *contract,
+                                  struct error *err) WARN_UNUSED;
+enum err_code store_bulk_appointment(struct store_bulk *bulk, struct store_appointment *appointment,
+                                     struct error *err) WARN_UNUSED;
+/* Resolves the risk flags of the patient's responses inserted before it, as
+ * store_risk_review_add does: insert it after the responses it reviews. */
+enum err_code store_bulk_risk_review(struct store_bulk *bulk, struct store_risk_review *review,
+                                     struct error *err) WARN_UNUSED;
+
+void store_bulk_stats(const struct store_bulk *bulk, struct store_bulk_stats *out);
+
+/* Commit the last chunk and end the bulk load (freed, also on error). When the load has failed,
+ * its first error is returned and nothing more is committed. */
+enum err_code store_bulk_commit(struct store_bulk *bulk, struct error *err) WARN_UNUSED;
+
+/* Roll back the chunk in progress and end the bulk load (freed). NULL is allowed. */
+void store_bulk_abort(struct store_bulk *bulk);
 
 #endif

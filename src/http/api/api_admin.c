@@ -12,7 +12,7 @@
 #include "http/auth.h"
 
 static const char *const unit_kinds[] = { "vardcentral", "digital", "specialist", NULL };
-static const char *const roles[] = { "clinician", "manager", "analyst", "admin", NULL };
+const char *const api_staff_roles[] = { "clinician", "manager", "analyst", "admin", NULL };
 
 void api_units_list(struct http_request *req, struct http_response *res)
 {
@@ -60,14 +60,20 @@ void api_units_create(struct http_request *req, struct http_response *res)
     http_json(req, res, 201, render_unit(&unit));
 }
 
+enum err_code api_staff_visible(struct http_request *req, struct store_staff **list, int *count,
+                                struct error *err)
+{
+    long long unit = req->session->role == ROLE_ADMIN ? 0 : req->session->unit_id;
+    return store_staff_list(req->app->store, unit, list, count, err);
+}
+
 void api_staff_list(struct http_request *req, struct http_response *res)
 {
     struct store_staff *staff = NULL;
     int count = 0;
     struct error err;
     error_clear(&err);
-    long long unit = req->session->role == ROLE_ADMIN ? 0 : req->session->unit_id;
-    if (store_staff_list(req->app->store, unit, &staff, &count, &err) != ERR_OK)
+    if (api_staff_visible(req, &staff, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
     json_t *list = json_array();
     for (int i = 0; i < count; i++)
@@ -91,7 +97,8 @@ static enum err_code read_staff(struct http_request *req, json_t *body, struct s
         rc = field_string(body, "display_name", true, staff->display_name,
                           sizeof(staff->display_name) - 1, NULL, err);
     if (rc == ERR_OK)
-        rc = field_choice(body, "role", true, roles, staff->role, sizeof(staff->role), NULL, err);
+        rc = field_choice(body, "role", true, api_staff_roles, staff->role, sizeof(staff->role),
+                          NULL, err);
     if (rc == ERR_OK)
         rc = field_string(body, "unit_code", true, unit_code, sizeof(unit_code) - 1, NULL, err);
     if (rc == ERR_OK)
@@ -103,30 +110,37 @@ static enum err_code read_staff(struct http_request *req, json_t *body, struct s
     return rc;
 }
 
+enum err_code api_do_staff_create(struct http_request *req, json_t *body, struct store_staff *staff,
+                                  struct error *err)
+{
+    struct store_audit audit;
+    char password[257];
+    memset(staff, 0, sizeof(*staff));
+    enum err_code rc = read_staff(req, body, staff, password, sizeof(password), err);
+    if (rc == ERR_OK)
+        rc = auth_hash_password(password, staff->pw_hash, err);
+    memset(password, 0, sizeof(password));
+    if (rc == ERR_INVALID && err != NULL && strcmp(err->field, "password") == 0)
+        snprintf(err->field, sizeof(err->field), "/password");
+    staff->active = true;
+    access_audit_init(req, &audit, "staff.create", 0);
+    snprintf(audit.detail, sizeof(audit.detail), "username %s, role %s", staff->username,
+             staff->role);
+    if (rc == ERR_OK)
+        rc = store_staff_add(req->app->store, staff, &audit, err);
+    return rc;
+}
+
 void api_staff_create(struct http_request *req, struct http_response *res)
 {
     struct store_staff staff;
-    struct store_audit audit;
-    char password[257];
     struct error err;
-    memset(&staff, 0, sizeof(staff));
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = read_staff(req, body, &staff, password, sizeof(password), &err);
+    enum err_code rc = api_do_staff_create(req, body, &staff, &err);
     json_decref(body);
-    if (rc == ERR_OK)
-        rc = auth_hash_password(password, staff.pw_hash, &err);
-    memset(password, 0, sizeof(password));
-    if (rc == ERR_INVALID && strcmp(err.field, "password") == 0)
-        snprintf(err.field, sizeof(err.field), "/password");
-    staff.active = true;
-    access_audit_init(req, &audit, "staff.create", 0);
-    snprintf(audit.detail, sizeof(audit.detail), "username %s, role %s", staff.username,
-             staff.role);
-    if (rc == ERR_OK)
-        rc = store_staff_add(req->app->store, &staff, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 201, render_staff(&staff));

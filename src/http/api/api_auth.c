@@ -38,10 +38,7 @@ void api_login(struct http_request *req, struct http_response *res)
     memset(password, 0, sizeof(password));
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_add_header(res, "Set-Cookie",
-                    http_printf(req, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-                                AUTH_COOKIE, token, req->app->session_ttl_s,
-                                req->app->cookie_secure ? "; Secure" : ""));
+    auth_cookie_set(req, res, token);
     http_json(req, res, 200, render_session(&session));
 }
 
@@ -51,9 +48,7 @@ void api_logout(struct http_request *req, struct http_response *res)
     error_clear(&err);
     if (auth_logout(req->app, http_cookie(req, AUTH_COOKIE), &err) != ERR_OK)
         return api_fail(req, res, &err);
-    http_add_header(res, "Set-Cookie",
-                    http_printf(req, "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-                                AUTH_COOKIE, req->app->cookie_secure ? "; Secure" : ""));
+    auth_cookie_clear(req, res);
     http_text(req, res, 204, "text/plain", "", 0);
 }
 

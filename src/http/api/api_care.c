@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/date.h"
+#include "core/mem.h"
 #include "http/access.h"
 #include "http/api/api.h"
 #include "http/api/fields.h"
@@ -53,6 +55,23 @@ static enum err_code read_contract(struct http_request *req, json_t *body,
     return rc;
 }
 
+enum err_code api_do_contract_put(struct http_request *req, json_t *body,
+                                  const struct store_episode *episode,
+                                  const struct store_audit *audit, struct store_contract *contract,
+                                  struct error *err)
+{
+    memset(contract, 0, sizeof(*contract));
+    enum err_code rc = read_contract(req, body, episode, contract, err);
+    if (rc == ERR_OK && episode->ended_at != 0)
+        rc = error_set(err, ERR_CONFLICT, NULL, "the episode has ended");
+    contract->episode_id = episode->id;
+    contract->updated_at = req->now;
+    contract->updated_by = req->session->staff_id;
+    if (rc == ERR_OK)
+        rc = store_contract_put(req->app->store, contract, audit, err);
+    return rc;
+}
+
 void api_contracts_put(struct http_request *req, struct http_response *res)
 {
     long long id = api_param_id(req, res, 0);
@@ -60,7 +79,6 @@ void api_contracts_put(struct http_request *req, struct http_response *res)
     struct store_contract contract;
     struct store_audit audit;
     struct error err;
-    memset(&contract, 0, sizeof(contract));
     error_clear(&err);
     if (id == 0 ||
         !api_episode_access(req, res, id, ACCESS_WRITE, "contract.update", &episode, &audit))
@@ -68,15 +86,8 @@ void api_contracts_put(struct http_request *req, struct http_response *res)
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = read_contract(req, body, &episode, &contract, &err);
+    enum err_code rc = api_do_contract_put(req, body, &episode, &audit, &contract, &err);
     json_decref(body);
-    if (rc == ERR_OK && episode.ended_at != 0)
-        rc = error_set(&err, ERR_CONFLICT, NULL, "the episode has ended");
-    contract.episode_id = id;
-    contract.updated_at = req->now;
-    contract.updated_by = req->session->staff_id;
-    if (rc == ERR_OK)
-        rc = store_contract_put(req->app->store, &contract, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 200, render_contract(&contract));
@@ -110,61 +121,85 @@ void api_contracts_get(struct http_request *req, struct http_response *res)
     http_json(req, res, 200, obj);
 }
 
-void api_appointments_create(struct http_request *req, struct http_response *res)
+enum err_code api_do_appointment_create(struct http_request *req, json_t *body,
+                                        struct store_appointment *a, struct error *err)
 {
     static const char *const allowed[] = { "episode_id", "at", "intervention_code", "staff_id",
                                            NULL };
-    struct store_appointment a;
     struct store_episode episode;
     struct store_audit audit;
-    struct error err;
     bool has_staff = false;
-    memset(&a, 0, sizeof(a));
+    memset(a, 0, sizeof(*a));
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "episode_id", true, 1, 1LL << 53, &a->episode_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_time(body, "at", true, &a->at, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_string(body, "intervention_code", false, a->intervention_code,
+                          sizeof(a->intervention_code) - 1, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "staff_id", false, 1, 1LL << 53, &a->staff_id, &has_staff, err);
+    if (rc == ERR_OK)
+        rc = api_episode_load(req, a->episode_id, ACCESS_WRITE, "appointment.create", &episode,
+                              &audit, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (!has_staff)
+        a->staff_id = req->session->staff_id;
+    else
+        rc = check_contact(req, a->staff_id, episode.unit_id, err);
+    if (rc != ERR_OK && err != NULL)
+        snprintf(err->field, sizeof(err->field), "/staff_id");
+    if (rc == ERR_OK && episode.ended_at != 0)
+        rc = error_set(err, ERR_CONFLICT, "/episode_id", "the episode has ended");
+    snprintf(a->status, sizeof(a->status), "booked");
+    if (rc == ERR_OK)
+        rc = store_appointment_add(req->app->store, a, &audit, err);
+    if (rc == ERR_NOT_FOUND && err != NULL && strcmp(err->field, "intervention_code") == 0)
+        rc = error_set(err, ERR_INVALID, "/intervention_code", "unknown intervention code");
+    return rc;
+}
+
+void api_appointments_create(struct http_request *req, struct http_response *res)
+{
+    struct store_appointment a;
+    struct error err;
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "episode_id", true, 1, 1LL << 53, &a.episode_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_time(body, "at", true, &a.at, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_string(body, "intervention_code", false, a.intervention_code,
-                          sizeof(a.intervention_code) - 1, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "staff_id", false, 1, 1LL << 53, &a.staff_id, &has_staff, &err);
+    enum err_code rc = api_do_appointment_create(req, body, &a, &err);
     json_decref(body);
-    if (rc != ERR_OK)
-        return api_fail(req, res, &err);
-    if (!api_episode_access(req, res, a.episode_id, ACCESS_WRITE, "appointment.create", &episode,
-                            &audit))
-        return;
-    if (!has_staff)
-        a.staff_id = req->session->staff_id;
-    else if ((rc = check_contact(req, a.staff_id, episode.unit_id, &err)) != ERR_OK)
-        snprintf(err.field, sizeof(err.field), "/staff_id");
-    if (rc == ERR_OK && episode.ended_at != 0)
-        rc = error_set(&err, ERR_CONFLICT, "/episode_id", "the episode has ended");
-    snprintf(a.status, sizeof(a.status), "booked");
-    if (rc == ERR_OK)
-        rc = store_appointment_add(req->app->store, &a, &audit, &err);
-    if (rc == ERR_NOT_FOUND && strcmp(err.field, "intervention_code") == 0)
-        rc = error_set(&err, ERR_INVALID, "/intervention_code", "unknown intervention code");
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 201, render_appointment(&a));
 }
 
-void api_appointments_update(struct http_request *req, struct http_response *res)
+enum err_code api_do_appointment_status(struct http_request *req, json_t *body,
+                                        struct store_appointment *a,
+                                        const struct store_audit *audit, struct error *err)
 {
     static const char *const allowed[] = { "status", NULL };
+    char status[12];
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_choice(body, "status", true, appointment_statuses, status, sizeof(status), NULL,
+                          err);
+    if (rc == ERR_OK)
+        rc = store_appointment_set_status(req->app->store, a->id, status, audit, err);
+    if (rc == ERR_OK)
+        snprintf(a->status, sizeof(a->status), "%s", status);
+    return rc;
+}
+
+void api_appointments_update(struct http_request *req, struct http_response *res)
+{
     long long id = api_param_id(req, res, 0);
     struct store_appointment a;
     struct store_episode episode;
     struct store_audit audit;
     struct error err;
-    char status[12];
     error_clear(&err);
     if (id == 0)
         return;
@@ -176,16 +211,10 @@ void api_appointments_update(struct http_request *req, struct http_response *res
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_choice(body, "status", true, appointment_statuses, status, sizeof(status), NULL,
-                          &err);
+    enum err_code rc = api_do_appointment_status(req, body, &a, &audit, &err);
     json_decref(body);
-    if (rc == ERR_OK)
-        rc = store_appointment_set_status(req->app->store, id, status, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    snprintf(a.status, sizeof(a.status), "%s", status);
     http_json(req, res, 200, render_appointment(&a));
 }
 
@@ -215,22 +244,35 @@ void api_appointments_list(struct http_request *req, struct http_response *res)
     http_json(req, res, 200, json_pack("{s:o}", "appointments", array));
 }
 
+enum err_code api_do_triage(struct http_request *req, struct store_triage_row **rows, int *count,
+                            struct error *err)
+{
+    struct store_audit audit;
+    *rows = NULL;
+    *count = 0;
+    enum err_code rc = store_triage(req->app->store, req->session->unit_id, rows, count, err);
+    if (rc != ERR_OK)
+        return rc;
+    access_audit_init(req, &audit, "triage.read", 0);
+    snprintf(audit.detail, sizeof(audit.detail), "unit %lld, %d episodes listed",
+             req->session->unit_id, *count);
+    rc = access_log_read(req, &audit, err);
+    if (rc != ERR_OK) {
+        free(*rows);
+        *rows = NULL;
+        *count = 0;
+    }
+    return rc;
+}
+
 void api_triage(struct http_request *req, struct http_response *res)
 {
     struct store_triage_row *rows = NULL;
-    struct store_audit audit;
     int count = 0;
     struct error err;
     error_clear(&err);
-    if (store_triage(req->app->store, req->session->unit_id, &rows, &count, &err) != ERR_OK)
+    if (api_do_triage(req, &rows, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    access_audit_init(req, &audit, "triage.read", 0);
-    snprintf(audit.detail, sizeof(audit.detail), "unit %lld, %d episodes listed",
-             req->session->unit_id, count);
-    if (access_log_read(req, &audit, &err) != ERR_OK) {
-        free(rows);
-        return api_fail(req, res, &err);
-    }
     json_t *list = json_array();
     for (int i = 0; i < count; i++) {
         const struct store_triage_row *r = &rows[i];
@@ -245,4 +287,96 @@ void api_triage(struct http_request *req, struct http_response *res)
     }
     free(rows);
     http_json(req, res, 200, json_pack("{s:o}", "triage", list));
+}
+
+/* The day the current step started: the first of the latest run of assessments that chose it
+ * (a later assessment confirming the same step does not restart it). 0 when none chose it. */
+static long long step_started_at(const struct store_assessment *list, int count, int step)
+{
+    long long started = 0;
+    for (int i = count - 1; i >= 0 && list[i].chosen_step == step; i--)
+        started = list[i].at;
+    return started;
+}
+
+/* The episode's scores on the step-up measures in answered_at order (stable: the storage order
+ * breaks ties), as steps_check_step_up() takes them; it skips those before the step started.
+ * `out` and `at` have room for `count`. */
+static int step_up_measures(struct http_request *req, const struct store_response *list, int count,
+                            long long episode_id, struct steps_measure *out, long long *at)
+{
+    const struct steps_step_up_rule *rule = &req->app->rules.step_up;
+    int used = 0;
+    for (int i = 0; i < count; i++) {
+        bool measure = false;
+        for (int m = 0; m < rule->measure_count; m++)
+            measure = measure || strcmp(rule->measures[m], list[i].instrument) == 0;
+        if (!measure || list[i].episode_id != episode_id)
+            continue;
+        int j = used++;
+        for (; j > 0 && at[j - 1] > list[i].answered_at; j--) {
+            out[j] = out[j - 1];
+            at[j] = at[j - 1];
+        }
+        out[j] = (struct steps_measure){ list[i].instrument, list[i].total,
+                                         date_to_days(datetime_date(list[i].answered_at)) };
+        at[j] = list[i].answered_at;
+    }
+    return used;
+}
+
+enum err_code api_episode_step_up(struct http_request *req, const struct store_episode *episode,
+                                  struct steps_step_up *out, struct error *err)
+{
+    struct store_assessment *assessments = NULL;
+    struct store_appointment *appointments = NULL;
+    struct store_response *responses = NULL;
+    struct steps_measure *measures = NULL;
+    long long *measure_at = NULL;
+    struct store_patient patient;
+    struct steps_progress progress;
+    int assessment_count = 0, appointment_count = 0, response_count = 0;
+    bool risk = false;
+    memset(out, 0, sizeof(*out));
+    memset(&progress, 0, sizeof(progress));
+    if (episode->step < 0)
+        return error_set(err, ERR_CONFLICT, NULL, "no step has been chosen for this episode yet");
+    enum err_code rc = store_patient_get(req->app->store, episode->patient_id, &patient, err);
+    if (rc == ERR_OK)
+        rc = store_assessment_list(req->app->store, episode->id, &assessments, &assessment_count,
+                                   err);
+    if (rc == ERR_OK)
+        rc = store_appointment_list(req->app->store, episode->id, &appointments, &appointment_count,
+                                    err);
+    if (rc == ERR_OK)
+        rc = store_response_list(req->app->store, episode->patient_id, &responses, &response_count,
+                                 err);
+    if (rc == ERR_OK)
+        rc = store_risk_unresolved(req->app->store, episode->patient_id, &risk, err);
+    if (rc != ERR_OK)
+        goto done;
+    long long started = step_started_at(assessments, assessment_count, episode->step);
+    if (started == 0)
+        started = episode->assessed_at ? episode->assessed_at : episode->referred_at;
+    progress.current_step = episode->step;
+    progress.step_started_day = date_to_days(datetime_date(started));
+    progress.today = date_to_days(datetime_date(req->now));
+    progress.open_risk_flag = risk;
+    for (int i = 0; i < appointment_count; i++)
+        if (strcmp(appointments[i].status, "attended") == 0 && appointments[i].at >= started)
+            progress.sessions_attended++;
+    measures = xcalloc((size_t)response_count + 1, sizeof(*measures));
+    measure_at = xcalloc((size_t)response_count + 1, sizeof(*measure_at));
+    progress.measure_count =
+        step_up_measures(req, responses, response_count, episode->id, measures, measure_at);
+    progress.measures = measures;
+    rc = steps_check_step_up(&req->app->rules, &req->app->catalog, &progress,
+                             api_patient_sex(&patient), out, err);
+done:
+    free(assessments);
+    free(appointments);
+    free(responses);
+    free(measures);
+    free(measure_at);
+    return rc;
 }

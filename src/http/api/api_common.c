@@ -53,15 +53,25 @@ void api_fail(struct http_request *req, struct http_response *res, const struct 
     http_problem_from_error(req, res, err);
 }
 
+enum err_code api_episode_load(struct http_request *req, long long episode_id,
+                               enum access_kind kind, const char *action,
+                               struct store_episode *episode, struct store_audit *audit,
+                               struct error *err)
+{
+    enum err_code rc = store_episode_get(req->app->store, episode_id, episode, err);
+    if (rc == ERR_OK)
+        rc = access_patient(req, episode->patient_id, kind, action, audit, err);
+    return rc;
+}
+
 bool api_episode_access(struct http_request *req, struct http_response *res, long long episode_id,
                         int kind, const char *action, struct store_episode *episode,
                         struct store_audit *audit)
 {
     struct error err;
     error_clear(&err);
-    if (store_episode_get(req->app->store, episode_id, episode, &err) != ERR_OK ||
-        access_patient(req, episode->patient_id, (enum access_kind)kind, action, audit, &err) !=
-            ERR_OK) {
+    if (api_episode_load(req, episode_id, (enum access_kind)kind, action, episode, audit, &err) !=
+        ERR_OK) {
         api_fail(req, res, &err);
         return false;
     }

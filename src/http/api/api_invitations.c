@@ -39,48 +39,58 @@ static enum err_code read_instrument_list(struct http_request *req, json_t *list
     return ERR_OK;
 }
 
-void api_invitations_create(struct http_request *req, struct http_response *res)
+enum err_code api_do_invitation_create(struct http_request *req, json_t *body,
+                                       struct store_invitation *inv, char *token, struct error *err)
 {
     static const char *const allowed[] = { "patient_id", "episode_id", "instruments",
                                            "expires_in_days", NULL };
-    struct store_invitation inv;
     struct store_episode episode;
     struct store_audit audit;
-    struct error err;
     long long days = req->app->invitation_ttl_s / 86400;
-    memset(&inv, 0, sizeof(inv));
+    memset(inv, 0, sizeof(*inv));
+    token[0] = '\0';
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "episode_id", true, 1, 1LL << 53, &inv->episode_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &inv->patient_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = read_instrument_list(req, json_object_get(body, "instruments"), inv->instruments,
+                                  sizeof(inv->instruments), err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "expires_in_days", false, 1, 30, &days, NULL, err);
+    if (rc == ERR_OK)
+        rc = api_episode_load(req, inv->episode_id, ACCESS_WRITE, "invitation.create", &episode,
+                              &audit, err);
+    if (rc != ERR_OK)
+        return rc;
+    if (episode.patient_id != inv->patient_id)
+        rc = error_set(err, ERR_INVALID, "/episode_id", "the episode is another patient's");
+    else if (episode.ended_at != 0)
+        rc = error_set(err, ERR_CONFLICT, "/episode_id", "the episode has ended");
+    auth_random_hex(token, AUTH_TOKEN_LEN / 2);
+    auth_token_hash(token, inv->token_hash);
+    inv->created_at = req->now;
+    inv->expires_at = req->now + days * 86400;
+    inv->created_by = req->session->staff_id;
+    if (rc == ERR_OK)
+        rc = store_invitation_add(req->app->store, inv, &audit, err);
+    if (rc != ERR_OK)
+        token[0] = '\0';
+    return rc;
+}
+
+void api_invitations_create(struct http_request *req, struct http_response *res)
+{
+    struct store_invitation inv;
+    char token[AUTH_TOKEN_LEN + 1];
+    struct error err;
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "episode_id", true, 1, 1LL << 53, &inv.episode_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &inv.patient_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = read_instrument_list(req, json_object_get(body, "instruments"), inv.instruments,
-                                  sizeof(inv.instruments), &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "expires_in_days", false, 1, 30, &days, NULL, &err);
+    enum err_code rc = api_do_invitation_create(req, body, &inv, token, &err);
     json_decref(body);
-    if (rc != ERR_OK)
-        return api_fail(req, res, &err);
-    if (!api_episode_access(req, res, inv.episode_id, ACCESS_WRITE, "invitation.create", &episode,
-                            &audit))
-        return;
-    if (episode.patient_id != inv.patient_id)
-        rc = error_set(&err, ERR_INVALID, "/episode_id", "the episode is another patient's");
-    else if (episode.ended_at != 0)
-        rc = error_set(&err, ERR_CONFLICT, "/episode_id", "the episode has ended");
-    char token[AUTH_TOKEN_LEN + 1];
-    auth_random_hex(token, AUTH_TOKEN_LEN / 2);
-    auth_token_hash(token, inv.token_hash);
-    inv.created_at = req->now;
-    inv.expires_at = req->now + days * 86400;
-    inv.created_by = req->session->staff_id;
-    if (rc == ERR_OK)
-        rc = store_invitation_add(req->app->store, &inv, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     json_t *ids = json_array();
@@ -95,28 +105,103 @@ void api_invitations_create(struct http_request *req, struct http_response *res)
                         render_time(inv.expires_at), "episode_id", (json_int_t)inv.episode_id));
 }
 
+void api_invitation_audit(struct http_request *req, struct store_audit *audit, const char *action,
+                          long long patient_id)
+{
+    memset(audit, 0, sizeof(*audit));
+    audit->at = req->now;
+    audit->patient_id = patient_id;
+    snprintf(audit->actor, sizeof(audit->actor), "invitation");
+    snprintf(audit->action, sizeof(audit->action), "%s", action);
+}
+
+enum err_code api_invitation_open(struct http_request *req, const char *token, bool used_ok,
+                                  struct store_invitation *inv, struct error *err)
+{
+    char hash[65];
+    memset(inv, 0, sizeof(*inv));
+    if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such invitation");
+    auth_token_hash(token, hash);
+    enum err_code rc = store_invitation_get(req->app->store, hash, inv, err);
+    if (rc == ERR_NOT_FOUND)
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such invitation");
+    if (rc != ERR_OK)
+        return rc;
+    if (!used_ok && inv->used_at != 0)
+        return error_set(err, ERR_GONE, NULL, "this invitation has already been used");
+    if (inv->expires_at <= req->now)
+        return error_set(err, ERR_GONE, NULL, "this invitation has expired");
+    return ERR_OK;
+}
+
+int api_invitation_instruments(const struct store_invitation *inv, char *buf, size_t size,
+                               const char **ids, int max)
+{
+    int count = 0;
+    char *save = NULL;
+    snprintf(buf, size, "%s", inv->instruments);
+    for (char *id = strtok_r(buf, ",", &save); id != NULL && count < max;
+         id = strtok_r(NULL, ",", &save))
+        ids[count++] = id;
+    return count;
+}
+
+enum err_code api_invitation_answer_one(struct http_request *req,
+                                        const struct store_invitation *inv,
+                                        const char *instrument_id, json_t *answers,
+                                        struct store_response *response, struct error *err)
+{
+    char buf[sizeof(inv->instruments)];
+    const char *ids[INVITATION_MAX_INSTRUMENTS];
+    int count = api_invitation_instruments(inv, buf, sizeof(buf), ids, INVITATION_MAX_INSTRUMENTS);
+    bool asked = false;
+    for (int i = 0; i < count && !asked; i++)
+        asked = strcmp(ids[i], instrument_id) == 0;
+    if (!asked)
+        return error_set(err, ERR_INVALID, "/instrument", "%.40s was not asked for", instrument_id);
+    struct store_patient patient;
+    struct instrument_score score;
+    struct store_audit audit;
+    json_t *id = json_string(instrument_id);
+    enum err_code rc = store_patient_get(req->app->store, inv->patient_id, &patient, err);
+    if (rc == ERR_OK)
+        rc = api_score_response(req, "", id, answers, api_patient_sex(&patient), response, &score,
+                                err);
+    json_decref(id);
+    if (rc != ERR_OK)
+        return rc;
+    response->answered_at = req->now;
+    snprintf(response->channel, sizeof(response->channel), "portal");
+    api_invitation_audit(req, &audit, "response.create", inv->patient_id);
+    snprintf(audit.detail, sizeof(audit.detail), "through invitation: %s", response->instrument);
+    return store_response_put_invited(req->app->store, inv->token_hash, response, req->now, &audit,
+                                      err);
+}
+
+enum err_code api_invitation_finish(struct http_request *req, const struct store_invitation *inv,
+                                    struct error *err)
+{
+    struct store_audit audit;
+    api_invitation_audit(req, &audit, "invitation.finish", inv->patient_id);
+    snprintf(audit.detail, sizeof(audit.detail), "answered: %s", inv->instruments);
+    return store_invitation_finish(req->app->store, inv->token_hash, req->now, &audit, err);
+}
+
 /* The live invitation for the token in the path, or a problem (404 unknown, 410 used/expired). */
 static bool load_invitation(struct http_request *req, struct http_response *res,
                             struct store_invitation *inv)
 {
     struct error err;
-    char hash[65];
     error_clear(&err);
     const char *token = req->param_count > 0 ? req->params[0] : "";
-    auth_token_hash(token, hash);
-    if (strlen(token) != AUTH_TOKEN_LEN ||
-        store_invitation_get(req->app->store, hash, inv, &err) != ERR_OK) {
-        http_problem(req, res, 404, "Not Found", "no such invitation", NULL);
-        return false;
-    }
-    if (inv->used_at != 0 || inv->expires_at <= req->now) {
-        http_problem(req, res, 410, "Gone",
-                     inv->used_at ? "this invitation has already been used"
-                                  : "this invitation has expired",
-                     NULL);
-        return false;
-    }
-    return true;
+    enum err_code rc = api_invitation_open(req, token, false, inv, &err);
+    if (rc == ERR_NOT_FOUND || rc == ERR_GONE)
+        http_problem(req, res, rc == ERR_GONE ? 410 : 404, rc == ERR_GONE ? "Gone" : "Not Found",
+                     err.message, NULL);
+    else if (rc != ERR_OK)
+        api_fail(req, res, &err);
+    return rc == ERR_OK;
 }
 
 static json_t *render_questionnaire(const struct instrument *ins, enum lang lang)
@@ -145,11 +230,11 @@ void api_invitations_get(struct http_request *req, struct http_response *res)
     if (!load_invitation(req, res, &inv))
         return;
     json_t *list = json_array();
-    char ids[sizeof(inv.instruments)];
-    snprintf(ids, sizeof(ids), "%s", inv.instruments);
-    char *save = NULL;
-    for (char *id = strtok_r(ids, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save)) {
-        const struct instrument *ins = instrument_find(&req->app->catalog, id);
+    char buf[sizeof(inv.instruments)];
+    const char *ids[INVITATION_MAX_INSTRUMENTS];
+    int count = api_invitation_instruments(&inv, buf, sizeof(buf), ids, INVITATION_MAX_INSTRUMENTS);
+    for (int i = 0; i < count; i++) {
+        const struct instrument *ins = instrument_find(&req->app->catalog, ids[i]);
         if (ins != NULL)
             json_array_append_new(list, render_questionnaire(ins, req->lang));
     }
@@ -222,7 +307,7 @@ void api_invitations_answer(struct http_request *req, struct http_response *res)
                            responses, &flags, &err);
     int count = (int)json_array_size(json_object_get(body, "responses"));
     json_decref(body);
-    access_audit_init(req, &audit, "response.create", inv.patient_id);
+    api_invitation_audit(req, &audit, "response.create", inv.patient_id);
     snprintf(audit.detail, sizeof(audit.detail), "through invitation: %s", inv.instruments);
     if (rc == ERR_OK)
         rc = store_response_add_invited(req->app->store, inv.token_hash, responses, count, req->now,

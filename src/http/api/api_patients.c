@@ -11,9 +11,10 @@
 #include "http/app.h"
 #include "http/auth.h"
 
-static const char *const sources[] = { "self", "clinic", "other", NULL };
-static const char *const end_reasons[] = { "completed", "referred_on", "declined", "dropped_out",
-                                           "moved",     "other",       NULL };
+const char *const api_episode_sources[] = { "self", "clinic", "other", NULL };
+const char *const api_episode_end_reasons[] = { "completed",   "referred_on", "declined",
+                                                "dropped_out", "moved",       "other",
+                                                NULL };
 
 /* Check and normalise the personnummer into the patient (pnr, birth date, sex). */
 static enum err_code patient_pnr(struct http_request *req, const char *text,
@@ -69,42 +70,60 @@ enum err_code api_read_patient(struct http_request *req, json_t *body,
     return rc;
 }
 
+enum err_code api_do_patient_create(struct http_request *req, json_t *body,
+                                    struct store_patient *patient, struct error *err)
+{
+    struct store_audit audit;
+    memset(patient, 0, sizeof(*patient));
+    enum err_code rc = api_read_patient(req, body, patient, err);
+    patient->created_at = req->now;
+    access_audit_init(req, &audit, "patient.create", 0);
+    if (rc == ERR_OK)
+        rc = store_patient_add(req->app->store, patient, &audit, err);
+    return rc;
+}
+
 void api_patients_create(struct http_request *req, struct http_response *res)
 {
     struct store_patient patient;
-    struct store_audit audit;
     struct error err;
-    memset(&patient, 0, sizeof(patient));
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = api_read_patient(req, body, &patient, &err);
+    enum err_code rc = api_do_patient_create(req, body, &patient, &err);
     json_decref(body);
-    patient.created_at = req->now;
-    access_audit_init(req, &audit, "patient.create", 0);
-    if (rc == ERR_OK)
-        rc = store_patient_add(req->app->store, &patient, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_add_header(res, "Location", http_printf(req, "/api/v1/patients/%lld", patient.id));
     http_json(req, res, 201, render_patient(&patient));
 }
 
-/* Read the patient's record for the session, audited; answers the problem on failure. */
-static bool read_patient_record(struct http_request *req, struct http_response *res, long long id,
-                                const char *action, struct store_patient *patient,
-                                struct store_audit *audit)
+enum err_code api_patient_record(struct http_request *req, long long id, const char *action,
+                                 struct store_patient *patient, struct store_audit *audit,
+                                 struct error *err)
 {
-    struct error err;
-    error_clear(&err);
-    if (access_patient(req, id, ACCESS_READ, action, audit, &err) != ERR_OK ||
-        store_patient_get(req->app->store, id, patient, &err) != ERR_OK ||
-        access_log_read(req, audit, &err) != ERR_OK) {
-        api_fail(req, res, &err);
-        return false;
-    }
-    return true;
+    enum err_code rc = access_patient(req, id, ACCESS_READ, action, audit, err);
+    if (rc == ERR_OK)
+        rc = store_patient_get(req->app->store, id, patient, err);
+    if (rc == ERR_OK)
+        rc = access_log_read(req, audit, err);
+    return rc;
+}
+
+enum err_code api_patient_by_pnr(struct http_request *req, const char *pnr_text,
+                                 struct store_patient *patient, struct store_audit *audit,
+                                 struct error *err)
+{
+    enum err_code rc = patient_pnr(req, pnr_text, patient, err);
+    if (rc != ERR_OK)
+        return rc;
+    char pnr[sizeof(patient->pnr)]; /* a copy: the store clears `patient` before it searches */
+    snprintf(pnr, sizeof(pnr), "%s", patient->pnr);
+    rc = store_patient_by_pnr(req->app->store, pnr, patient, err);
+    if (rc == ERR_OK)
+        rc = api_patient_record(req, patient->id, "patient.search", patient, audit, err);
+    return rc;
 }
 
 void api_patients_search(struct http_request *req, struct http_response *res)
@@ -117,14 +136,11 @@ void api_patients_search(struct http_request *req, struct http_response *res)
     if (text == NULL)
         return http_problem(req, res, 422, "Unprocessable Content",
                             "search needs the query argument pnr", NULL);
-    if (patient_pnr(req, text, &patient, &err) != ERR_OK)
+    enum err_code rc = api_patient_by_pnr(req, text, &patient, &audit, &err);
+    if (rc == ERR_INVALID && strcmp(err.field, "/pnr") == 0) /* the argument, not a member */
         return http_problem(req, res, 422, "Unprocessable Content", err.message, NULL);
-    char pnr[sizeof(patient.pnr)]; /* a copy: the store clears `patient` before it searches */
-    snprintf(pnr, sizeof(pnr), "%s", patient.pnr);
-    if (store_patient_by_pnr(req->app->store, pnr, &patient, &err) != ERR_OK)
+    if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    if (!read_patient_record(req, res, patient.id, "patient.search", &patient, &audit))
-        return;
     http_json(req, res, 200, render_patient(&patient));
 }
 
@@ -138,8 +154,10 @@ void api_patients_get(struct http_request *req, struct http_response *res)
     bool risk = false;
     struct error err;
     error_clear(&err);
-    if (id == 0 || !read_patient_record(req, res, id, "patient.read", &patient, &audit))
+    if (id == 0)
         return;
+    if (api_patient_record(req, id, "patient.read", &patient, &audit, &err) != ERR_OK)
+        return api_fail(req, res, &err);
     if (store_episode_list(req->app->store, id, &episodes, &count, &err) != ERR_OK ||
         store_risk_unresolved(req->app->store, id, &risk, &err) != ERR_OK) {
         free(episodes);
@@ -156,42 +174,49 @@ void api_patients_get(struct http_request *req, struct http_response *res)
     http_json(req, res, 200, obj);
 }
 
-void api_episodes_create(struct http_request *req, struct http_response *res)
+enum err_code api_do_episode_create(struct http_request *req, json_t *body,
+                                    struct store_episode *episode, struct error *err)
 {
     static const char *const allowed[] = { "patient_id", "source", "referred_at", "problem", NULL };
-    struct store_episode episode;
     struct store_audit audit;
-    struct error err;
     long long patient_id = 0;
     bool has_time = false;
-    memset(&episode, 0, sizeof(episode));
+    memset(episode, 0, sizeof(*episode));
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "patient_id", true, 1, (1LL << 53), &patient_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_choice(body, "source", true, api_episode_sources, episode->source,
+                          sizeof(episode->source), NULL, err);
+    if (rc == ERR_OK)
+        rc = field_time(body, "referred_at", false, &episode->referred_at, &has_time, err);
+    if (rc == ERR_OK)
+        rc = field_string(body, "problem", false, episode->problem, sizeof(episode->problem) - 1,
+                          NULL, err);
+    if (rc == ERR_OK && has_time && episode->referred_at > req->now)
+        rc = error_set(err, ERR_INVALID, "/referred_at", "\"referred_at\" is in the future");
+    if (rc == ERR_OK)
+        rc = access_patient(req, patient_id, ACCESS_WRITE, "episode.create", &audit, err);
+    episode->patient_id = patient_id;
+    episode->unit_id = req->session->unit_id;
+    episode->step = -1;
+    if (!has_time)
+        episode->referred_at = req->now;
+    if (rc == ERR_OK)
+        rc = store_episode_add(req->app->store, episode, &audit, err);
+    return rc;
+}
+
+void api_episodes_create(struct http_request *req, struct http_response *res)
+{
+    struct store_episode episode;
+    struct error err;
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "patient_id", true, 1, (1LL << 53), &patient_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_choice(body, "source", true, sources, episode.source, sizeof(episode.source),
-                          NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_time(body, "referred_at", false, &episode.referred_at, &has_time, &err);
-    if (rc == ERR_OK)
-        rc = field_string(body, "problem", false, episode.problem, sizeof(episode.problem) - 1,
-                          NULL, &err);
+    enum err_code rc = api_do_episode_create(req, body, &episode, &err);
     json_decref(body);
-    if (rc == ERR_OK && has_time && episode.referred_at > req->now)
-        rc = error_set(&err, ERR_INVALID, "/referred_at", "\"referred_at\" is in the future");
-    if (rc == ERR_OK)
-        rc = access_patient(req, patient_id, ACCESS_WRITE, "episode.create", &audit, &err);
-    episode.patient_id = patient_id;
-    episode.unit_id = req->session->unit_id;
-    episode.step = -1;
-    if (!has_time)
-        episode.referred_at = req->now;
-    if (rc == ERR_OK)
-        rc = store_episode_add(req->app->store, &episode, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_add_header(res, "Location", http_printf(req, "/api/v1/episodes/%lld", episode.id));
@@ -226,8 +251,8 @@ static enum err_code read_episode_update(struct http_request *req, json_t *body,
     if (rc == ERR_OK)
         rc = field_time(body, "ended_at", false, &end, &has_end, err);
     if (rc == ERR_OK)
-        rc = field_choice(body, "end_reason", false, end_reasons, reason, sizeof(reason),
-                          &has_reason, err);
+        rc = field_choice(body, "end_reason", false, api_episode_end_reasons, reason,
+                          sizeof(reason), &has_reason, err);
     if (rc != ERR_OK)
         return rc;
     if (e->ended_at != 0)
@@ -250,6 +275,19 @@ static enum err_code read_episode_update(struct http_request *req, json_t *body,
     return ERR_OK;
 }
 
+enum err_code api_do_episode_update(struct http_request *req, json_t *body,
+                                    struct store_episode *episode, const struct store_audit *audit,
+                                    struct error *err)
+{
+    struct store_episode changed = *episode;
+    enum err_code rc = read_episode_update(req, body, &changed, err);
+    if (rc == ERR_OK)
+        rc = store_episode_update(req->app->store, &changed, audit, err);
+    if (rc == ERR_OK)
+        *episode = changed;
+    return rc;
+}
+
 void api_episodes_update(struct http_request *req, struct http_response *res)
 {
     long long id = api_param_id(req, res, 0);
@@ -263,10 +301,8 @@ void api_episodes_update(struct http_request *req, struct http_response *res)
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = read_episode_update(req, body, &episode, &err);
+    enum err_code rc = api_do_episode_update(req, body, &episode, &audit, &err);
     json_decref(body);
-    if (rc == ERR_OK)
-        rc = store_episode_update(req->app->store, &episode, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 200, render_episode(&episode));

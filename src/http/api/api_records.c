@@ -10,7 +10,7 @@
 #include "http/app.h"
 #include "http/auth.h"
 
-static const char *const risk_levels[] = { "low", "moderate", "high", NULL };
+const char *const api_risk_levels[] = { "low", "moderate", "high", NULL };
 
 /* The episode a response or assessment belongs to must be the patient's and still open. */
 static enum err_code check_open_episode(struct http_request *req, long long episode_id,
@@ -27,49 +27,57 @@ static enum err_code check_open_episode(struct http_request *req, long long epis
     return rc;
 }
 
-void api_responses_create(struct http_request *req, struct http_response *res)
+enum err_code api_do_response_create(struct http_request *req, json_t *body,
+                                     struct store_response *response, struct error *err)
 {
     static const char *const allowed[] = { "patient_id", "episode_id",  "instrument",
                                            "answers",    "answered_at", NULL };
     long long patient_id = 0, episode_id = 0;
     bool has_episode = false, has_time = false;
-    struct store_response response;
     struct instrument_score score;
     struct store_patient patient;
     struct store_audit audit;
+    long long answered_at = req->now;
+    memset(response, 0, sizeof(*response));
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &patient_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "episode_id", false, 1, 1LL << 53, &episode_id, &has_episode, err);
+    if (rc == ERR_OK)
+        rc = field_time(body, "answered_at", false, &answered_at, &has_time, err);
+    if (rc == ERR_OK && answered_at > req->now)
+        rc = error_set(err, ERR_INVALID, "/answered_at", "\"answered_at\" is in the future");
+    if (rc == ERR_OK)
+        rc = access_patient(req, patient_id, ACCESS_WRITE, "response.create", &audit, err);
+    if (rc == ERR_OK)
+        rc = store_patient_get(req->app->store, patient_id, &patient, err);
+    if (rc == ERR_OK)
+        rc = api_score_response(req, "", json_object_get(body, "instrument"),
+                                json_object_get(body, "answers"), api_patient_sex(&patient),
+                                response, &score, err);
+    if (rc == ERR_OK && has_episode)
+        rc = check_open_episode(req, episode_id, patient_id, err);
+    response->patient_id = patient_id;
+    response->episode_id = episode_id;
+    response->answered_at = answered_at;
+    response->entered_by = req->session->staff_id;
+    snprintf(response->channel, sizeof(response->channel), "clinic");
+    if (rc == ERR_OK)
+        rc = store_response_add(req->app->store, response, &audit, err);
+    return rc;
+}
+
+void api_responses_create(struct http_request *req, struct http_response *res)
+{
+    struct store_response response;
     struct error err;
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    long long answered_at = req->now;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &patient_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "episode_id", false, 1, 1LL << 53, &episode_id, &has_episode, &err);
-    if (rc == ERR_OK)
-        rc = field_time(body, "answered_at", false, &answered_at, &has_time, &err);
-    if (rc == ERR_OK && answered_at > req->now)
-        rc = error_set(&err, ERR_INVALID, "/answered_at", "\"answered_at\" is in the future");
-    if (rc == ERR_OK)
-        rc = access_patient(req, patient_id, ACCESS_WRITE, "response.create", &audit, &err);
-    if (rc == ERR_OK)
-        rc = store_patient_get(req->app->store, patient_id, &patient, &err);
-    if (rc == ERR_OK)
-        rc = api_score_response(req, "", json_object_get(body, "instrument"),
-                                json_object_get(body, "answers"), api_patient_sex(&patient),
-                                &response, &score, &err);
+    enum err_code rc = api_do_response_create(req, body, &response, &err);
     json_decref(body);
-    if (rc == ERR_OK && has_episode)
-        rc = check_open_episode(req, episode_id, patient_id, &err);
-    response.patient_id = patient_id;
-    response.episode_id = episode_id;
-    response.answered_at = answered_at;
-    response.entered_by = req->session->staff_id;
-    snprintf(response.channel, sizeof(response.channel), "clinic");
-    if (rc == ERR_OK)
-        rc = store_response_add(req->app->store, &response, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 201, render_response(&req->app->catalog, &response, req->lang));
@@ -98,34 +106,41 @@ void api_responses_list(struct http_request *req, struct http_response *res)
     http_json(req, res, 200, json_pack("{s:o}", "responses", array));
 }
 
-void api_risk_reviews_create(struct http_request *req, struct http_response *res)
+enum err_code api_do_risk_review_create(struct http_request *req, json_t *body,
+                                        struct store_risk_review *review, struct error *err)
 {
     static const char *const allowed[] = { "patient_id", "level", "note", NULL };
-    struct store_risk_review review;
     struct store_audit audit;
-    struct error err;
     long long patient_id = 0;
-    memset(&review, 0, sizeof(review));
+    memset(review, 0, sizeof(*review));
+    enum err_code rc = field_known(body, allowed, err);
+    if (rc == ERR_OK)
+        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &patient_id, NULL, err);
+    if (rc == ERR_OK)
+        rc = field_choice(body, "level", true, api_risk_levels, review->level,
+                          sizeof(review->level), NULL, err);
+    if (rc == ERR_OK)
+        rc = field_string(body, "note", true, review->note, sizeof(review->note) - 1, NULL, err);
+    if (rc == ERR_OK)
+        rc = access_patient(req, patient_id, ACCESS_WRITE, "risk_review.create", &audit, err);
+    review->patient_id = patient_id;
+    review->staff_id = req->session->staff_id;
+    review->at = req->now;
+    if (rc == ERR_OK)
+        rc = store_risk_review_add(req->app->store, review, &audit, err);
+    return rc;
+}
+
+void api_risk_reviews_create(struct http_request *req, struct http_response *res)
+{
+    struct store_risk_review review;
+    struct error err;
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = field_known(body, allowed, &err);
-    if (rc == ERR_OK)
-        rc = field_int(body, "patient_id", true, 1, 1LL << 53, &patient_id, NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_choice(body, "level", true, risk_levels, review.level, sizeof(review.level),
-                          NULL, &err);
-    if (rc == ERR_OK)
-        rc = field_string(body, "note", true, review.note, sizeof(review.note) - 1, NULL, &err);
+    enum err_code rc = api_do_risk_review_create(req, body, &review, &err);
     json_decref(body);
-    if (rc == ERR_OK)
-        rc = access_patient(req, patient_id, ACCESS_WRITE, "risk_review.create", &audit, &err);
-    review.patient_id = patient_id;
-    review.staff_id = req->session->staff_id;
-    review.at = req->now;
-    if (rc == ERR_OK)
-        rc = store_risk_review_add(req->app->store, &review, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 201,
@@ -134,10 +149,9 @@ void api_risk_reviews_create(struct http_request *req, struct http_response *res
                         "at", render_time(review.at)));
 }
 
-/* The recommendation from the latest response per instrument in the episode. */
-static enum err_code recommend_for_episode(struct http_request *req,
-                                           const struct store_episode *episode,
-                                           struct steps_result *result, struct error *err)
+enum err_code api_episode_recommendation(struct http_request *req,
+                                         const struct store_episode *episode,
+                                         struct steps_result *result, struct error *err)
 {
     struct store_response *list = NULL;
     struct store_patient patient;
@@ -182,7 +196,7 @@ void api_episodes_recommendation(struct http_request *req, struct http_response 
     if (id == 0 ||
         !api_episode_access(req, res, id, ACCESS_READ, "recommendation.read", &episode, &audit))
         return;
-    if (recommend_for_episode(req, &episode, &result, &err) != ERR_OK ||
+    if (api_episode_recommendation(req, &episode, &result, &err) != ERR_OK ||
         access_log_read(req, &audit, &err) != ERR_OK)
         return api_fail(req, res, &err);
     http_json(req, res, 200, present_recommendation(&req->app->rules, &result, req->lang));
@@ -208,38 +222,45 @@ static enum err_code read_assessment(struct http_request *req, json_t *body,
     return rc;
 }
 
+enum err_code api_do_assessment_create(struct http_request *req, json_t *body,
+                                       struct store_assessment *assessment,
+                                       struct steps_result *result, struct error *err)
+{
+    struct store_episode episode;
+    struct store_audit audit;
+    memset(assessment, 0, sizeof(*assessment));
+    memset(result, 0, sizeof(*result));
+    enum err_code rc = read_assessment(req, body, assessment, err);
+    if (rc == ERR_OK)
+        rc = api_episode_load(req, assessment->episode_id, ACCESS_WRITE, "assessment.create",
+                              &episode, &audit, err);
+    if (rc == ERR_OK && episode.ended_at != 0)
+        rc = error_set(err, ERR_CONFLICT, "/episode_id", "the episode has ended");
+    if (rc == ERR_OK)
+        rc = api_episode_recommendation(req, &episode, result, err);
+    assessment->recommended_step = result->step;
+    if (rc == ERR_OK && assessment->chosen_step != result->step && assessment->reason[0] == '\0')
+        rc = error_set(err, ERR_UNPROCESSABLE, "/reason",
+                       "the chosen step %d differs from the recommended step %d: give a reason",
+                       assessment->chosen_step, result->step);
+    assessment->staff_id = req->session->staff_id;
+    assessment->at = req->now;
+    if (rc == ERR_OK)
+        rc = store_assessment_add(req->app->store, assessment, &audit, err);
+    return rc;
+}
+
 void api_assessments_create(struct http_request *req, struct http_response *res)
 {
     struct store_assessment assessment;
-    struct store_episode episode;
-    struct store_audit audit;
     struct steps_result result;
     struct error err;
-    memset(&assessment, 0, sizeof(assessment));
     error_clear(&err);
     json_t *body = http_json_body(req, res);
     if (body == NULL)
         return;
-    enum err_code rc = read_assessment(req, body, &assessment, &err);
+    enum err_code rc = api_do_assessment_create(req, body, &assessment, &result, &err);
     json_decref(body);
-    if (rc != ERR_OK)
-        return api_fail(req, res, &err);
-    if (!api_episode_access(req, res, assessment.episode_id, ACCESS_WRITE, "assessment.create",
-                            &episode, &audit))
-        return;
-    if (episode.ended_at != 0)
-        rc = error_set(&err, ERR_CONFLICT, "/episode_id", "the episode has ended");
-    if (rc == ERR_OK)
-        rc = recommend_for_episode(req, &episode, &result, &err);
-    assessment.recommended_step = result.step;
-    if (rc == ERR_OK && assessment.chosen_step != result.step && assessment.reason[0] == '\0')
-        rc = error_set(&err, ERR_UNPROCESSABLE, "/reason",
-                       "the chosen step %d differs from the recommended step %d: give a reason",
-                       assessment.chosen_step, result.step);
-    assessment.staff_id = req->session->staff_id;
-    assessment.at = req->now;
-    if (rc == ERR_OK)
-        rc = store_assessment_add(req->app->store, &assessment, &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     json_t *obj = render_assessment(&assessment);
