@@ -218,7 +218,7 @@ static void svg(struct html *h, struct http_request *req, const struct instrumen
 static void table(struct html *h, struct http_request *req, const struct instrument *ins,
                   enum sex sex, const struct chart_point *points, int count)
 {
-    html_raw(h, "<table class=\"chart-data\"><caption>");
+    html_raw(h, "<div class=\"table-scroll\"><table class=\"chart-data\"><caption>");
     html_textf(h, "%s: %s", ins->name, web_t(req, "staff.chart.table_caption"));
     html_raw(h, "</caption><thead><tr><th scope=\"col\">");
     html_text(h, web_t(req, "staff.chart.date"));
@@ -254,7 +254,7 @@ static void table(struct html *h, struct http_request *req, const struct instrum
                                                                      points[i].total, sex)));
         html_raw(h, "</td></tr>");
     }
-    html_raw(h, "</tbody></table>");
+    html_raw(h, "</tbody></table></div>");
 }
 
 void chart_instrument(struct html *h, struct http_request *req, const struct instrument *ins,

@@ -272,7 +272,7 @@ static void episodes(struct html *h, struct http_request *req, struct http_respo
     bool open_here = false;
     html_raw(h, "<section id=\"episodes\"><h2>");
     html_text(h, web_t(req, "staff.patient.episodes"));
-    html_raw(h, "</h2><table class=\"data\"><thead><tr>");
+    html_raw(h, "</h2><div class=\"table-scroll\"><table class=\"data\"><thead><tr>");
     static const char *const cols[] = { "staff.episode.referred", "staff.episode.unit",
                                         "staff.episode.source", "staff.patient.step",
                                         "staff.episode.status" };
@@ -306,7 +306,7 @@ static void episodes(struct html *h, struct http_request *req, struct http_respo
             html_text(h, web_t(req, "staff.episode.open_status"));
         html_raw(h, "</td></tr>");
     }
-    html_raw(h, "</tbody></table>");
+    html_raw(h, "</tbody></table></div>");
     if (staff_can_write(req) && v->current != NULL && v->current->ended_at == 0) {
         html_raw(h, "<details class=\"end-episode\"><summary>");
         html_text(h, web_t(req, "staff.end.title"));

@@ -155,8 +155,15 @@ static void invitation_page(struct http_request *req, struct http_response *res,
     html_raw(&h, "<dt>");
     html_text(&h, web_t(req, "staff.invitation.instruments"));
     html_raw(&h, "</dt><dd>");
-    for (const char *p = inv->instruments; *p; p++)
-        html_text(&h, *p == ',' ? ", " : http_printf(req, "%c", *p));
+    char ids[sizeof(inv->instruments)];
+    char *save = NULL;
+    int shown = 0;
+    snprintf(ids, sizeof(ids), "%s", inv->instruments);
+    for (char *id = strtok_r(ids, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save)) {
+        const struct instrument *ins = instrument_find(&req->app->catalog, id);
+        html_text(&h, shown++ ? ", " : "");
+        html_text(&h, ins ? ins->name : id);
+    }
     html_raw(&h, "</dd><dt>");
     html_text(&h, web_t(req, "staff.invitation.expires"));
     html_raw(&h, "</dt><dd>");

@@ -8,15 +8,22 @@
 #include "http/web/web.h"
 #include "http/web/web_internal.h"
 
-#define LOGIN_HOME          "/triage" /* where staff land after logging in */
 #define LANG_COOKIE_MAX_AGE (365 * 24 * 3600)
 #define LOGIN_USERNAME_MAX  63
 #define LOGIN_PASSWORD_MAX  256
 
+/* Where staff land after logging in: their own work. Administrators manage staff; everyone
+ * else starts at the triage queue. */
+static const char *login_home(const struct auth_session *session)
+{
+    return session != NULL && session->role == ROLE_ADMIN ? "/admin/personal" : "/triage";
+}
+
 /* GET /: staff to their work, everyone else to the login. */
 static void page_root(struct http_request *req, struct http_response *res)
 {
-    web_redirect(req, res, web_session(req) ? LOGIN_HOME : "/login");
+    struct auth_session *session = web_session(req);
+    web_redirect(req, res, session ? login_home(session) : "/login");
 }
 
 /* ---- login -------------------------------------------------------------------------------- */
@@ -108,8 +115,9 @@ static const char *login_next(const char *next)
 static void page_login(struct http_request *req, struct http_response *res)
 {
     const char *next = login_next(http_query(req, "next"));
-    if (web_session(req) != NULL) {
-        web_redirect(req, res, next ? next : LOGIN_HOME);
+    struct auth_session *session = web_session(req);
+    if (session != NULL) {
+        web_redirect(req, res, next ? next : login_home(session));
         return;
     }
     struct login_form form = { NULL, next, NULL };
@@ -155,7 +163,7 @@ static void page_login_submit(struct http_request *req, struct http_response *re
         return;
     }
     auth_cookie_set(req, res, token);
-    web_redirect(req, res, form.next ? form.next : LOGIN_HOME);
+    web_redirect(req, res, form.next ? form.next : login_home(&session));
 }
 
 /* ---- logout ------------------------------------------------------------------------------- */
