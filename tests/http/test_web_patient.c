@@ -239,8 +239,8 @@ static const char *link_path(const char *suffix)
 static void questionnaire_pages_render(void)
 {
     struct test_http_response res = page(&W.anonymous, link_path("/1"), 200);
-    ASSERT_CONTAINS(res.body, "<p class=\"progress\">Formulär 1 av 3</p>\n<h1>Patient Health "
-                              "Questionnaire – 9 frågor om nedstämdhet</h1>");
+    ASSERT_CONTAINS(res.body, "<p class=\"progress\">Formulär 1 av 3</p>\n<h1>PHQ-9 – frågor om "
+                              "nedstämdhet</h1>");
     ASSERT_EQ_INT(occurrences(res.body, "<fieldset"), 10);
     ASSERT_EQ_INT(occurrences(res.body, "<legend>"), 10);
     ASSERT_EQ_INT(occurrences(res.body, "type=\"radio\""), 40); /* 10 items x 4 options */

@@ -88,8 +88,7 @@ static void plan_before_the_contract(void)
     ASSERT_CONTAINS(res.body, "<h1>Min plan</h1>");
     ASSERT_CONTAINS(res.body, "<h2>Din plan är inte klar än</h2>");
     /* their own scores are there already */
-    ASSERT_CONTAINS(res.body, "<caption>Patient Health Questionnaire – 9 frågor om "
-                              "nedstämdhet</caption>");
+    ASSERT_CONTAINS(res.body, "<caption>PHQ-9 – frågor om nedstämdhet</caption>");
     ASSERT_CONTAINS(res.body, "<td>9</td><td><span class=\"band band-1\">Lindrig</span></td>");
     test_http_response_free(&res);
 }

@@ -42,10 +42,15 @@ void staff_measure_fields(struct html *h, struct http_request *req, const struct
     html_raw(h, "<fieldset class=\"measure\"");
     html_attr(h, "id", http_printf(req, "matt-%s", ins->id));
     html_raw(h, "><legend>");
-    html_text(h, ins->name);
+    /* "PHQ-9 – frågor om nedstämdhet": the title when it starts with the name, else both. */
     const char *title = instrument_text(ins->title, req->lang);
-    if (*title != '\0' && strncmp(title, ins->name, strlen(ins->name)) != 0)
-        html_textf(h, " \xe2\x80\x93 %s", title);
+    if (*title != '\0' && strncmp(title, ins->name, strlen(ins->name)) == 0) {
+        html_text(h, title);
+    } else {
+        html_text(h, ins->name);
+        if (*title != '\0')
+            html_textf(h, " \xe2\x80\x93 %s", title);
+    }
     html_raw(h, "</legend><table class=\"measure-items\"><tbody>");
     for (int i = 0; i < ins->item_count; i++) {
         const struct instrument_item *item = &ins->items[i];
