@@ -61,6 +61,9 @@ int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
+/* cmd_report.c: the quality indicators of a database, suppressed, as CSV, JSON or HTML. */
+int cmd_report(int argc, char **argv);
+
 /* cmd_demo.c: a new database filled with a deterministic synthetic region. */
 int cmd_demo(int argc, char **argv);
 

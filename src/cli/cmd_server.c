@@ -174,12 +174,15 @@ static enum err_code app_load(struct app *app, const struct serve_options *opts,
     if (rc == ERR_OK)
         rc = store_open(opts->db, region, &app->store, err);
     if (rc == ERR_OK)
+        rc = app_facts_init(app, err);
+    if (rc == ERR_OK)
         rc = auth_init(err);
     free(region);
     if (rc != ERR_OK)
         goto fail;
     return ERR_OK;
 fail:
+    app_facts_release(app);
     if (app->store != NULL)
         store_close(app->store);
     app->store = NULL;
@@ -192,6 +195,7 @@ fail:
 
 static void app_release(struct app *app)
 {
+    app_facts_release(app);
     store_close(app->store);
     app->store = NULL;
     free(app->stylesheet);

@@ -22,6 +22,9 @@ static const struct command commands[] = {
     { "backup", cmd_backup, "backup --db FILE --to FILE  copy the database while in use" },
     { "demo", cmd_demo,
       "demo --db FILE [--patients N] [--seed S] [--today YYYY-MM-DD]  synthetic demo region" },
+    { "report", cmd_report,
+      "report --db FILE [--format csv|json|html] [--indicator ID] [--by DIM[,DIM2]] [--unit CODE]"
+      " [--from YYYY-MM-DD --to YYYY-MM-DD]  quality indicators" },
     { "user", cmd_user,
       "user add --db FILE --username U --role ROLE --unit CODE [--name N] (password on stdin)" },
 };

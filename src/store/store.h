@@ -529,4 +529,30 @@ enum err_code store_bulk_commit(struct store_bulk *bulk, struct error *err) WARN
 /* Roll back the chunk in progress and end the bulk load (freed). NULL is allowed. */
 void store_bulk_abort(struct store_bulk *bulk);
 
+/* ---- quality indicators: the facts table (sqlite_facts.c) ------------------------------------ */
+
+struct indicator_facts;
+struct instrument;
+
+/* The region's lists behind the facts' dense indexes: unit index i is units[i] (by id),
+ * municipality index m is municipalities[m] (by name); episode_ids[k] is the episode of record
+ * k. Release with store_facts_maps_release(). */
+struct store_facts_maps {
+    struct store_unit *units;
+    int unit_count;
+    struct store_municipality *municipalities;
+    int municipality_count;
+    long long *episode_ids;
+    size_t episode_count;
+};
+
+/* Load every episode of the region into a new `facts` table (indicator.h) in one pass: a few
+ * GROUP BY queries joined in C by episode id. Days are UTC civil days of the stored instants.
+ * `phq9`/`gad7` are the catalogue's definitions. On error nothing needs releasing. */
+enum err_code store_facts_load(struct store *store, const struct instrument *phq9,
+                               const struct instrument *gad7, struct indicator_facts *facts,
+                               struct store_facts_maps *maps, struct error *err) WARN_UNUSED;
+
+void store_facts_maps_release(struct store_facts_maps *maps);
+
 #endif

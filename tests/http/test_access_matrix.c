@@ -57,6 +57,7 @@ struct row {
 #define ANY_ROLE(success)     { success, success, success, success, success, success, 401 }
 #define ADMIN_ONLY(success)   { 403, 403, 403, 403, 403, success, 401 }
 #define PUBLIC_ROUTE(success) { success, success, success, success, success, success, success }
+#define MGR_ANALYST_READ      { 403, 403, 403, 200, 200, 403, 401 }
 /* clang-format on */
 
 static const struct row table[] = {
@@ -146,6 +147,12 @@ static const struct row table[] = {
 
     { "GET", "/api/v1/audit", "/api/v1/audit?patient_id={patient}", NULL, SHARED, NULL,
       ADMIN_ONLY(200) },
+    /* Quality indicators: aggregates, suppressed; managers and analysts (docs/api.md). */
+    { "GET", "/api/v1/indicators", "/api/v1/indicators?indicator=assessed_within_3_days&by=unit",
+      NULL, SHARED, NULL, MGR_ANALYST_READ },
+    { "GET", "/api/v1/indicators.csv",
+      "/api/v1/indicators.csv?indicator=assessed_within_3_days&by=unit", NULL, SHARED, NULL,
+      MGR_ANALYST_READ },
 };
 
 #define ROWS ((int)(sizeof(table) / sizeof(table[0])))

@@ -289,4 +289,7 @@ void api_invitations_answer(struct http_request *req, struct http_response *res)
 
 void api_audit_query(struct http_request *req, struct http_response *res);
 
+void api_indicators_get(struct http_request *req, struct http_response *res);
+void api_indicators_csv(struct http_request *req, struct http_response *res);
+
 #endif

@@ -49,6 +49,9 @@ static const struct route routes[] = {
     { "POST", "/api/v1/invitations/{token}/responses", api_invitations_answer, PUBLIC, BODY_JSON },
 
     { "GET", "/api/v1/audit", api_audit_query, ROLE_ADMIN, BODY_NONE },
+
+    { "GET", "/api/v1/indicators", api_indicators_get, ROLE_ANALYST | ROLE_MANAGER, BODY_NONE },
+    { "GET", "/api/v1/indicators.csv", api_indicators_csv, ROLE_ANALYST | ROLE_MANAGER, BODY_NONE },
 };
 
 const struct route *api_routes(int *count)
