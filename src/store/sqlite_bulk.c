@@ -44,8 +44,7 @@ static const char sql_episode[] =
     "treatment_started_at, ended_at, end_reason, step, problem) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_response[] =
-    "INSERT INTO response (patient_id, episode_id, instrument, answers, total, band, severity, "
-    "flags, answered_at, entered_by, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO response (" STORE__RESPONSE_INSERT_COLUMNS ") VALUES (" STORE__RESPONSE_VALUES ")";
 static const char sql_assessment[] =
     "INSERT INTO assessment (episode_id, staff_id, at, problem, recommended_step, chosen_step, "
     "reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -321,17 +320,7 @@ enum err_code store_bulk_response(struct store_bulk *bulk, struct store_response
     enum err_code rc = row_start(bulk, false, sql_response, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, response->patient_id);
-    store__bind_id(stmt, 2, response->episode_id);
-    STORE__BIND_FIELD(stmt, 3, response->instrument);
-    STORE__BIND_FIELD(stmt, 4, response->answers);
-    sqlite3_bind_int(stmt, 5, response->total);
-    STORE__BIND_FIELD(stmt, 6, response->band);
-    sqlite3_bind_int(stmt, 7, response->severity);
-    sqlite3_bind_int64(stmt, 8, response->flags);
-    sqlite3_bind_int64(stmt, 9, response->answered_at);
-    store__bind_id(stmt, 10, response->entered_by);
-    STORE__BIND_FIELD(stmt, 11, response->channel);
+    store__bind_response(stmt, response);
     return row_insert(bulk, stmt, &response->id, err);
 }
 

@@ -222,4 +222,13 @@ extern const char store__sql_staff_exists[];
 enum err_code store__seed_region(struct store__conn *conn, const char *region_json,
                                  struct error *err) WARN_UNUSED;
 
+/* The response columns every INSERT lists, in the order store__bind_response binds them. */
+#define STORE__RESPONSE_INSERT_COLUMNS                                                             \
+    "patient_id, episode_id, instrument, answers, total, band, severity, flags, answered_at, "     \
+    "entered_by, channel"
+#define STORE__RESPONSE_VALUES "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+
+/* Bind a response's columns 1-11 (sqlite_records.c): the one column order of response INSERTs. */
+void store__bind_response(sqlite3_stmt *stmt, const struct store_response *response);
+
 #endif

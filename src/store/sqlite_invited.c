@@ -16,9 +16,8 @@ static const char sql_invitation_use[] =
     "UPDATE invitation SET used_at = ? WHERE token_hash = ? AND used_at = 0 AND expires_at > ?";
 
 static const char sql_response_insert_invited[] =
-    "INSERT INTO response (patient_id, episode_id, instrument, answers, total, band, severity, "
-    "flags, answered_at, entered_by, channel, invitation_hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "INSERT INTO response (" STORE__RESPONSE_INSERT_COLUMNS ", invitation_hash) "
+    "VALUES (" STORE__RESPONSE_VALUES ", ?) RETURNING id";
 /* A replacement takes the next id instead of keeping its own: a risk review resolves the flags
  * of the responses whose id is at most the newest id when it was written, so changed answers
  * must count as stored after it. The subquery sees the row itself, so the id only grows, and
@@ -186,17 +185,7 @@ static enum err_code response_insert(struct store__conn *conn, const char *token
     enum err_code rc = store__stmt(conn, sql_response_insert_invited, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, response->patient_id);
-    store__bind_id(stmt, 2, response->episode_id);
-    STORE__BIND_FIELD(stmt, 3, response->instrument);
-    STORE__BIND_FIELD(stmt, 4, response->answers);
-    sqlite3_bind_int(stmt, 5, response->total);
-    STORE__BIND_FIELD(stmt, 6, response->band);
-    sqlite3_bind_int(stmt, 7, response->severity);
-    sqlite3_bind_int64(stmt, 8, response->flags);
-    sqlite3_bind_int64(stmt, 9, response->answered_at);
-    store__bind_id(stmt, 10, response->entered_by);
-    STORE__BIND_FIELD(stmt, 11, response->channel);
+    store__bind_response(stmt, response);
     sqlite3_bind_text(stmt, 12, token_hash, -1, SQLITE_STATIC);
     return store__insert_id(stmt, &response->id, err);
 }

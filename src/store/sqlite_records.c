@@ -233,9 +233,26 @@ enum err_code store_episode_list(struct store *store, long long patient_id,
 
 /* ---- responses ---- */
 
+/* Bind a response's columns 1-11 in the order every response INSERT lists them: patient_id,
+ * episode_id, instrument, answers, total, band, severity, flags, answered_at, entered_by,
+ * channel. */
+void store__bind_response(sqlite3_stmt *stmt, const struct store_response *response)
+{
+    sqlite3_bind_int64(stmt, 1, response->patient_id);
+    store__bind_id(stmt, 2, response->episode_id);
+    STORE__BIND_FIELD(stmt, 3, response->instrument);
+    STORE__BIND_FIELD(stmt, 4, response->answers);
+    sqlite3_bind_int(stmt, 5, response->total);
+    STORE__BIND_FIELD(stmt, 6, response->band);
+    sqlite3_bind_int(stmt, 7, response->severity);
+    sqlite3_bind_int64(stmt, 8, response->flags);
+    sqlite3_bind_int64(stmt, 9, response->answered_at);
+    store__bind_id(stmt, 10, response->entered_by);
+    STORE__BIND_FIELD(stmt, 11, response->channel);
+}
+
 static const char sql_response_add[] =
-    "INSERT INTO response (patient_id, episode_id, instrument, answers, total, band, severity, "
-    "flags, answered_at, entered_by, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO response (" STORE__RESPONSE_INSERT_COLUMNS ") VALUES (" STORE__RESPONSE_VALUES ") "
     "RETURNING id";
 static const char sql_response_list[] =
     STORE__RESPONSE_COLUMNS "WHERE patient_id = ? ORDER BY answered_at, id";
@@ -294,17 +311,7 @@ static enum err_code insert_response(struct store__conn *conn, struct store_resp
         rc = store__stmt(conn, sql_response_add, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, response->patient_id);
-    store__bind_id(stmt, 2, response->episode_id);
-    STORE__BIND_FIELD(stmt, 3, response->instrument);
-    STORE__BIND_FIELD(stmt, 4, response->answers);
-    sqlite3_bind_int(stmt, 5, response->total);
-    STORE__BIND_FIELD(stmt, 6, response->band);
-    sqlite3_bind_int(stmt, 7, response->severity);
-    sqlite3_bind_int64(stmt, 8, response->flags);
-    sqlite3_bind_int64(stmt, 9, response->answered_at);
-    store__bind_id(stmt, 10, response->entered_by);
-    STORE__BIND_FIELD(stmt, 11, response->channel);
+    store__bind_response(stmt, response);
     return store__insert_id(stmt, &response->id, err);
 }
 
