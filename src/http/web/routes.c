@@ -58,6 +58,8 @@ static void build_table(void)
     add_part(part, count, "patient");
     part = web_staff_routes(&count);
     add_part(part, count, "staff");
+    part = web_dash_routes(&count);
+    add_part(part, count, "follow-up");
 }
 
 const struct route *web_routes(int *count)

@@ -27,6 +27,8 @@ const struct route *web_routes(int *count);
 const struct route *web_core_routes(int *count);
 const struct route *web_patient_routes(int *count);
 const struct route *web_staff_routes(int *count);
+/* The follow-up pages for managers and analysts (/oversikt, /enhet, /jamlikhet) in dash*.c. */
+const struct route *web_dash_routes(int *count);
 
 /* The catalogue text for `msgid` in the request's language ("triage.title"); the id itself
  * when the catalogue has no entry (a test checks that both catalogues have every id). */

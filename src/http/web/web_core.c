@@ -12,11 +12,17 @@
 #define LOGIN_USERNAME_MAX  63
 #define LOGIN_PASSWORD_MAX  256
 
-/* Where staff land after logging in: their own work. Administrators manage staff; everyone
- * else starts at the triage queue. */
+/* Where staff land after logging in, their own work: admins on the staff accounts, analysts on the
+ * region's follow-up
+ * (/oversikt), clinicians and managers on the triage queue (a manager's first daily task is
+ * the unit's waiting patients; the follow-up is one link away in the navigation). */
 static const char *login_home(const struct auth_session *session)
 {
-    return session != NULL && session->role == ROLE_ADMIN ? "/admin/personal" : "/triage";
+    if (session != NULL && session->role == ROLE_ADMIN)
+        return "/admin/personal";
+    if (session != NULL && session->role == ROLE_ANALYST)
+        return "/oversikt";
+    return "/triage";
 }
 
 /* GET /: staff to their work, everyone else to the login. */

@@ -24,7 +24,8 @@ static void nav_link(struct html *h, const char *href, const char *msgid)
     html_raw(h, "</a></li>");
 }
 
-/* Staff: Triage (clinicians, managers), Ny patient (clinicians), Admin (admins). */
+/* Staff: Triage (clinicians, managers), Ny patient (clinicians), Uppföljning (managers,
+ * analysts), Admin (admins). */
 static void staff_nav(struct html *h, const struct auth_session *session)
 {
     html_raw(h, "<nav class=\"site-nav\"");
@@ -34,6 +35,8 @@ static void staff_nav(struct html *h, const struct auth_session *session)
         nav_link(h, "/triage", "nav.triage");
     if (session->role & ROLE_CLINICIAN)
         nav_link(h, "/patienter/ny", "nav.new_patient");
+    if (session->role & (ROLE_MANAGER | ROLE_ANALYST))
+        nav_link(h, "/oversikt", "dash.nav");
     if (session->role & ROLE_ADMIN)
         nav_link(h, "/admin/personal", "nav.admin");
     html_raw(h, "</ul></nav>");
