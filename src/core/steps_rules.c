@@ -105,7 +105,7 @@ static enum err_code parse_step(struct parse *p, json_t *j, int index, bool last
 {
     char path[48];
     snprintf(path, sizeof(path), "/steps/%d", index);
-    int number;
+    int number = -1;
     enum err_code rc = get_int(p, j, "step", path, 0, STEPS_MAX - 1, false, 0, &number);
     if (rc == ERR_OK && number != index)
         rc = bad(p, path, "steps must be numbered 0, 1, ... in order: expected %d", index);

@@ -26,14 +26,28 @@ struct app {
     char *stylesheet;       /* DIR/static/stegvis.css, served at /static/stegvis.css (free()) */
     size_t stylesheet_len;
 
-    /* The quality indicators' facts (app_facts.c): loaded at start-up, reloaded whole when the
-     * store has committed a write since (store_stats().writes differs from facts_writes). */
+    /* The quality indicators' facts (app_facts.c): loaded at start-up, then kept current
+     * episode by episode: every write that can change an episode's facts names the episode
+     * with app_facts_touch(), and the next app_facts_acquire() reads just those episodes again
+     * (store_facts_load_episode()) and updates their records in place. Other writes (logins,
+     * sessions, audit rows) do not touch the table. A full reload is the fallback: when more
+     * than APP_FACTS_DIRTY_MAX episodes wait, when the region's lists may have changed
+     * (app_facts_touch_all()), or when an update is refused. */
     pthread_rwlock_t facts_lock;
     bool facts_ready;
-    long long facts_writes;
     struct indicator_facts facts;
     struct store_facts_maps facts_maps;
+    size_t facts_ids_cap;    /* allocated length of facts_maps.episode_ids */
+    long long facts_version; /* +1 whenever the table changes (the API shows it as meta) */
+    long long facts_reloads; /* full loads, the one at start-up included */
+
+    pthread_mutex_t facts_dirty_lock; /* guards the three below (take it after facts_lock) */
+    long long *facts_dirty;           /* APP_FACTS_DIRTY_MAX episode ids waiting */
+    int facts_dirty_count;
+    bool facts_dirty_all;
 };
+
+#define APP_FACTS_DIRTY_MAX 4096 /* changed episodes remembered before a full reload */
 
 /* Make the lock and load the facts table from the store (after store_open). On error nothing
  * needs releasing. */
@@ -42,8 +56,14 @@ enum err_code app_facts_init(struct app *app, struct error *err) WARN_UNUSED;
 /* Free the facts table and its lock (no-op when app_facts_init() did not succeed). */
 void app_facts_release(struct app *app);
 
-/* Hold the facts table for reading, first reloading it when the store has written since it was
- * loaded, so figures reflect every write made through this server. Release with
+/* Note that episode `episode_id` may have changed (call it after the store committed the write;
+ * ids <= 0 are ignored). app_facts_touch_all(): something behind every record may have changed
+ * (a unit added): the next acquire reloads the whole table. Thread-safe and cheap. */
+void app_facts_touch(struct app *app, long long episode_id);
+void app_facts_touch_all(struct app *app);
+
+/* Hold the facts table for reading, first bringing every touched episode up to date (or
+ * reloading the table), so figures reflect every write made through this server. Release with
  * app_facts_done(). On error (the reload failed) nothing is held. */
 enum err_code app_facts_acquire(struct app *app, struct error *err) WARN_UNUSED;
 void app_facts_done(struct app *app);

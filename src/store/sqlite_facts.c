@@ -15,31 +15,53 @@
 #define SECONDS_PER_DAY  86400
 #define FACTS_STEP_COUNT 5 /* episode.step is CHECKed to -1..4 */
 
-static const char sql_facts_episodes[] =
-    "SELECT e.id, e.unit_id, coalesce(p.municipality_code, ''), coalesce(p.listed_unit_id, 0), "
-    "p.sex, p.birth_date, e.step, e.referred_at, e.assessed_at, e.treatment_started_at, "
-    "e.ended_at FROM episode e JOIN patient p ON p.id = e.patient_id ORDER BY e.id";
-static const char sql_facts_attended[] =
-    "SELECT episode_id, count(*) FROM appointment WHERE status = 'attended' "
-    "GROUP BY episode_id ORDER BY episode_id";
+/* Each query comes twice: over every episode (store_facts_load) and for one episode ?1
+ * (store_facts_load_episode), from the same text. */
+#define SQL_EPISODES                                                                               \
+    "SELECT e.id, e.unit_id, coalesce(p.municipality_code, ''), coalesce(p.listed_unit_id, 0), "   \
+    "p.sex, p.birth_date, e.step, e.referred_at, e.assessed_at, e.treatment_started_at, "          \
+    "e.ended_at FROM episode e JOIN patient p ON p.id = e.patient_id "
+#define SQL_ATTENDED "SELECT episode_id, count(*) FROM appointment WHERE status = 'attended' "
 /* count, first day, first and last total of each instrument per episode */
-static const char sql_facts_scores[] =
-    "SELECT r.episode_id, r.instrument, count(*), min(r.answered_at), "
-    "(SELECT f.total FROM response f WHERE f.episode_id = r.episode_id AND "
-    "  f.instrument = r.instrument AND f.total >= 0 ORDER BY f.answered_at, f.id LIMIT 1), "
-    "(SELECT l.total FROM response l WHERE l.episode_id = r.episode_id AND "
-    "  l.instrument = r.instrument AND l.total >= 0 ORDER BY l.answered_at DESC, l.id DESC "
-    "  LIMIT 1) "
-    "FROM response r WHERE r.episode_id IS NOT NULL AND r.total >= 0 AND "
-    "r.instrument IN ('phq9', 'gad7') GROUP BY r.episode_id, r.instrument ORDER BY r.episode_id";
-static const char sql_facts_contracts[] =
-    "SELECT episode_id, contact_staff_id IS NOT NULL, next_contact_at > 0, goals <> '' "
-    "FROM contract ORDER BY episode_id";
+#define SQL_SCORES                                                                                 \
+    "SELECT r.episode_id, r.instrument, count(*), min(r.answered_at), "                            \
+    "(SELECT f.total FROM response f WHERE f.episode_id = r.episode_id AND "                       \
+    "  f.instrument = r.instrument AND f.total >= 0 ORDER BY f.answered_at, f.id LIMIT 1), "       \
+    "(SELECT l.total FROM response l WHERE l.episode_id = r.episode_id AND "                       \
+    "  l.instrument = r.instrument AND l.total >= 0 ORDER BY l.answered_at DESC, l.id DESC "       \
+    "  LIMIT 1) "                                                                                  \
+    "FROM response r WHERE r.total >= 0 AND r.instrument IN ('phq9', 'gad7') "
+#define SQL_CONTRACTS                                                                              \
+    "SELECT episode_id, contact_staff_id IS NOT NULL, next_contact_at > 0, goals <> '' "           \
+    "FROM contract "
 /* stepped up: a later assessment chose a higher step than an earlier one */
-static const char sql_facts_step_ups[] =
-    "SELECT DISTINCT a.episode_id FROM assessment a JOIN assessment b "
-    "ON b.episode_id = a.episode_id AND (b.at > a.at OR (b.at = a.at AND b.id > a.id)) "
-    "AND b.chosen_step > a.chosen_step ORDER BY a.episode_id";
+#define SQL_STEP_UPS                                                                               \
+    "SELECT DISTINCT a.episode_id FROM assessment a JOIN assessment b "                            \
+    "ON b.episode_id = a.episode_id AND (b.at > a.at OR (b.at = a.at AND b.id > a.id)) "           \
+    "AND b.chosen_step > a.chosen_step "
+
+static const char sql_facts_episodes[] = SQL_EPISODES "ORDER BY e.id";
+static const char sql_facts_attended[] = SQL_ATTENDED "GROUP BY episode_id ORDER BY episode_id";
+static const char sql_facts_scores[] = SQL_SCORES "AND r.episode_id IS NOT NULL "
+                                                  "GROUP BY r.episode_id, r.instrument "
+                                                  "ORDER BY r.episode_id";
+static const char sql_facts_contracts[] = SQL_CONTRACTS "ORDER BY episode_id";
+static const char sql_facts_step_ups[] = SQL_STEP_UPS "ORDER BY a.episode_id";
+
+static const char sql_one_episode[] = SQL_EPISODES "WHERE e.id = ?1";
+static const char sql_one_attended[] = SQL_ATTENDED "AND episode_id = ?1 GROUP BY episode_id";
+static const char sql_one_scores[] = SQL_SCORES "AND r.episode_id = ?1 GROUP BY r.instrument";
+static const char sql_one_contract[] = SQL_CONTRACTS "WHERE episode_id = ?1";
+static const char sql_one_step_ups[] = SQL_STEP_UPS "WHERE a.episode_id = ?1";
+
+struct facts_sql {
+    const char *episodes, *attended, *scores, *contracts, *step_ups;
+};
+static const struct facts_sql facts_sql_all = { sql_facts_episodes, sql_facts_attended,
+                                                sql_facts_scores, sql_facts_contracts,
+                                                sql_facts_step_ups };
+static const struct facts_sql facts_sql_one = { sql_one_episode, sql_one_attended, sql_one_scores,
+                                                sql_one_contract, sql_one_step_ups };
 
 struct code_index {
     const char *code;
@@ -63,7 +85,19 @@ struct facts_load {
     struct indicator_episode *episodes; /* parallel to maps->episode_ids */
     struct code_index *municipality_codes;
     int *assessed_common; /* per episode: bit 0 PHQ-9, bit 1 GAD-7 scored by the assessment */
+    const struct facts_sql *sql;
+    long long only; /* > 0: the one episode the queries are bound to */
 };
+
+/* The calling thread's statement for `sql`, bound to the one episode when there is one. */
+static enum err_code facts_read(struct store *store, const struct facts_load *load, const char *sql,
+                                sqlite3_stmt **stmt, struct error *err)
+{
+    enum err_code rc = store__read(store, sql, stmt, err);
+    if (rc == ERR_OK && load->only > 0)
+        sqlite3_bind_int64(*stmt, 1, load->only);
+    return rc;
+}
 
 static long day_of(long long epoch)
 {
@@ -134,7 +168,7 @@ static void read_episode_row(const struct facts_load *load, sqlite3_stmt *stmt,
 static enum err_code load_episodes(struct store *store, struct facts_load *load, struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__read(store, sql_facts_episodes, &stmt, err);
+    enum err_code rc = facts_read(store, load, load->sql->episodes, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     size_t cap = 0;
@@ -157,7 +191,7 @@ static enum err_code load_episodes(struct store *store, struct facts_load *load,
 static enum err_code load_attended(struct store *store, struct facts_load *load, struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__read(store, sql_facts_attended, &stmt, err);
+    enum err_code rc = facts_read(store, load, load->sql->attended, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int step;
@@ -175,7 +209,7 @@ static enum err_code load_attended(struct store *store, struct facts_load *load,
 static enum err_code load_scores(struct store *store, struct facts_load *load, struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__read(store, sql_facts_scores, &stmt, err);
+    enum err_code rc = facts_read(store, load, load->sql->scores, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int step;
@@ -206,11 +240,12 @@ static enum err_code load_scores(struct store *store, struct facts_load *load, s
     return step < 0 ? (enum err_code)step : ERR_OK;
 }
 
-static enum err_code load_flags(struct store *store, struct facts_load *load, const char *sql,
+static enum err_code load_flags(struct store *store, struct facts_load *load, bool step_ups,
                                 struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__read(store, sql, &stmt, err);
+    enum err_code rc =
+        facts_read(store, load, step_ups ? load->sql->step_ups : load->sql->contracts, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int step;
@@ -219,7 +254,7 @@ static enum err_code load_flags(struct store *store, struct facts_load *load, co
         struct indicator_episode *ep = episode_of(load, sqlite3_column_int64(stmt, 0), &pos);
         if (ep == NULL)
             continue;
-        if (sql == sql_facts_step_ups) {
+        if (step_ups) {
             ep->flags |= INDICATOR_STEPPED_UP;
             continue;
         }
@@ -234,6 +269,17 @@ static enum err_code load_flags(struct store *store, struct facts_load *load, co
     return step < 0 ? (enum err_code)step : ERR_OK;
 }
 
+/* The municipality codes sorted, for municipality_index(). */
+static void index_municipalities(struct facts_load *load)
+{
+    const struct store_facts_maps *maps = load->maps;
+    int n = maps->municipality_count;
+    load->municipality_codes = xcalloc(n > 0 ? (size_t)n : 1, sizeof(struct code_index));
+    for (int i = 0; i < n; i++)
+        load->municipality_codes[i] = (struct code_index){ maps->municipalities[i].code, i };
+    qsort(load->municipality_codes, (size_t)n, sizeof(struct code_index), code_index_cmp);
+}
+
 static enum err_code load_region(struct store *store, struct facts_load *load, struct error *err)
 {
     struct store_facts_maps *maps = load->maps;
@@ -242,11 +288,7 @@ static enum err_code load_region(struct store *store, struct facts_load *load, s
         rc = store_municipality_list(store, &maps->municipalities, &maps->municipality_count, err);
     if (rc != ERR_OK)
         return rc;
-    int n = maps->municipality_count;
-    load->municipality_codes = xcalloc(n > 0 ? (size_t)n : 1, sizeof(struct code_index));
-    for (int i = 0; i < n; i++)
-        load->municipality_codes[i] = (struct code_index){ maps->municipalities[i].code, i };
-    qsort(load->municipality_codes, (size_t)n, sizeof(struct code_index), code_index_cmp);
+    index_municipalities(load);
     return ERR_OK;
 }
 
@@ -254,11 +296,28 @@ static enum err_code append_all(struct facts_load *load, struct indicator_facts 
                                 struct error *err)
 {
     enum err_code rc = indicator_facts_reserve(facts, load->maps->episode_count, err);
-    for (size_t i = 0; rc == ERR_OK && i < load->maps->episode_count; i++) {
+    for (size_t i = 0; rc == ERR_OK && i < load->maps->episode_count; i++)
+        rc = indicator_facts_append(facts, &load->episodes[i], NULL, err);
+    return rc;
+}
+
+/* Every kind of fact for the episodes the load's queries select, into load->episodes. */
+static enum err_code load_records(struct store *store, struct facts_load *load, struct error *err)
+{
+    enum err_code rc = load_episodes(store, load, err);
+    if (rc == ERR_OK) {
+        load->assessed_common = xcalloc(load->maps->episode_count + 1, sizeof(int));
+        rc = load_attended(store, load, err);
+    }
+    if (rc == ERR_OK)
+        rc = load_scores(store, load, err);
+    if (rc == ERR_OK)
+        rc = load_flags(store, load, false, err);
+    if (rc == ERR_OK)
+        rc = load_flags(store, load, true, err);
+    for (size_t i = 0; rc == ERR_OK && i < load->maps->episode_count; i++)
         if (load->assessed_common[i] == 3)
             load->episodes[i].flags |= INDICATOR_COMMON_AT_ASSESSMENT;
-        rc = indicator_facts_append(facts, &load->episodes[i], NULL, err);
-    }
     return rc;
 }
 
@@ -266,22 +325,12 @@ enum err_code store_facts_load(struct store *store, const struct instrument *phq
                                const struct instrument *gad7, struct indicator_facts *facts,
                                struct store_facts_maps *maps, struct error *err)
 {
-    struct facts_load load = { maps, NULL, NULL, NULL };
+    struct facts_load load = { maps, NULL, NULL, NULL, &facts_sql_all, 0 };
     memset(maps, 0, sizeof(*maps));
     memset(facts, 0, sizeof(*facts));
     enum err_code rc = load_region(store, &load, err);
     if (rc == ERR_OK)
-        rc = load_episodes(store, &load, err);
-    if (rc == ERR_OK) {
-        load.assessed_common = xcalloc(maps->episode_count + 1, sizeof(int));
-        rc = load_attended(store, &load, err);
-    }
-    if (rc == ERR_OK)
-        rc = load_scores(store, &load, err);
-    if (rc == ERR_OK)
-        rc = load_flags(store, &load, sql_facts_contracts, err);
-    if (rc == ERR_OK)
-        rc = load_flags(store, &load, sql_facts_step_ups, err);
+        rc = load_records(store, &load, err);
     if (rc == ERR_OK) {
         struct indicator_dims dims = { maps->unit_count > 0 ? maps->unit_count : 1,
                                        maps->municipality_count > 0 ? maps->municipality_count : 1,
@@ -297,6 +346,31 @@ enum err_code store_facts_load(struct store *store, const struct instrument *phq
         indicator_facts_release(facts);
         store_facts_maps_release(maps);
     }
+    return rc;
+}
+
+enum err_code store_facts_load_episode(struct store *store, const struct store_facts_maps *maps,
+                                       long long episode_id, struct indicator_episode *out,
+                                       struct error *err)
+{
+    /* The region's lists are borrowed; only the episode list is the load's own. */
+    struct store_facts_maps one = *maps;
+    one.episode_ids = NULL;
+    one.episode_count = 0;
+    struct facts_load load = { &one, NULL, NULL, NULL, &facts_sql_one, episode_id };
+    indicator_episode_init(out);
+    if (episode_id <= 0)
+        return error_set(err, ERR_NOT_FOUND, "episode_id", "no episode %lld", episode_id);
+    index_municipalities(&load);
+    enum err_code rc = load_records(store, &load, err);
+    if (rc == ERR_OK && one.episode_count != 1)
+        rc = error_set(err, ERR_NOT_FOUND, "episode_id", "no episode %lld", episode_id);
+    if (rc == ERR_OK)
+        *out = load.episodes[0];
+    free(one.episode_ids);
+    free(load.episodes);
+    free(load.municipality_codes);
+    free(load.assessed_common);
     return rc;
 }
 

@@ -532,6 +532,7 @@ void store_bulk_abort(struct store_bulk *bulk);
 /* ---- quality indicators: the facts table (sqlite_facts.c) ------------------------------------ */
 
 struct indicator_facts;
+struct indicator_episode;
 struct instrument;
 
 /* The region's lists behind the facts' dense indexes: unit index i is units[i] (by id),
@@ -554,5 +555,15 @@ enum err_code store_facts_load(struct store *store, const struct instrument *phq
                                struct store_facts_maps *maps, struct error *err) WARN_UNUSED;
 
 void store_facts_maps_release(struct store_facts_maps *maps);
+
+/* The fact record of one episode as store_facts_load() would make it, its indexes taken from
+ * `maps` (a loaded table's): the same queries restricted to the episode, so keeping a table
+ * current costs one small read per changed episode. `out->state` is left for
+ * indicator_facts_update()/append() to derive. An episode at a unit missing from `maps` gets
+ * unit -1 (which those refuse: reload the whole table). ERR_NOT_FOUND when there is no such
+ * episode. */
+enum err_code store_facts_load_episode(struct store *store, const struct store_facts_maps *maps,
+                                       long long episode_id, struct indicator_episode *out,
+                                       struct error *err) WARN_UNUSED;
 
 #endif

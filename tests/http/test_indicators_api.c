@@ -1,7 +1,8 @@
 /* test_indicators_api.c - GET /api/v1/indicators and /api/v1/indicators.csv on a demo region
  * (`stegvis demo --patients 300 --seed 3 --today 2026-11-24`): the figures equal a direct
  * count on the database file, small cells are suppressed, bad queries are 422, clinicians are
- * refused, and a write through the API shows in the next answer. */
+ * refused, a login leaves the facts table alone, and a write through the API shows in the next
+ * answer without reloading the table. */
 #include <string.h>
 
 #include "support/api_fixture.h"
@@ -189,6 +190,35 @@ static long long created_id(struct test_http_response res)
     return id;
 }
 
+/* meta.facts_version and meta.facts_reloads of an indicator answer. */
+static void facts_meta(long long *version, long long *reloads)
+{
+    struct test_http_response res =
+        test_http_get(&analyst, "/api/v1/indicators?indicator=recovery&by=unit");
+    ASSERT_EQ_INT(res.status, 200);
+    *version = api_int(&res, "meta/facts_version");
+    *reloads = api_int(&res, "meta/facts_reloads");
+    test_http_response_free(&res);
+}
+
+/* Logins (and the sessions and audit rows they write) leave the facts table alone: neither a
+ * reload nor an update. Only the start-up load has happened. */
+static void a_login_does_not_touch_the_facts(void)
+{
+    long long version, reloads;
+    facts_meta(&version, &reloads);
+    ASSERT_EQ_INT(reloads, 1);
+    struct test_http_client other;
+    test_http_client_init(&other, &server);
+    test_http_login(&other, "lars", "demo-analys-2026");
+    test_http_login(&other, "anna", "demo-klinik-2026");
+    test_http_client_release(&other);
+    long long version2, reloads2;
+    facts_meta(&version2, &reloads2);
+    ASSERT_EQ_INT(version2, version);
+    ASSERT_EQ_INT(reloads2, 1);
+}
+
 /* A new GOTTSUNDA episode, scored and then assessed through the API, adds one to its unit's
  * denominator in the very next answer. */
 static void a_write_changes_the_figure(void)
@@ -222,6 +252,11 @@ static void a_write_changes_the_figure(void)
     expect_gottsunda_matches("2000-01-01", "2099-12-31", COUNT_SQL("2000-01-01", "2099-12-31"),
                              WITHIN_SQL("2000-01-01", "2099-12-31"));
     ASSERT_EQ_INT(db_int(COUNT_SQL("2000-01-01", "2099-12-31")), denominator + 1);
+    /* Kept current episode by episode: still only the start-up load. */
+    long long version, reloads;
+    facts_meta(&version, &reloads);
+    ASSERT_EQ_INT(reloads, 1);
+    ASSERT_TRUE(version > 1);
 }
 
 int main(void)
@@ -244,6 +279,7 @@ int main(void)
     RUN_TEST(bad_queries_are_422);
     RUN_TEST(clinicians_are_refused);
     RUN_TEST(csv_has_header_and_rows);
+    RUN_TEST(a_login_does_not_touch_the_facts);
     RUN_TEST(a_write_changes_the_figure);
     test_http_client_release(&analyst);
     test_http_client_release(&clinician);

@@ -57,6 +57,7 @@ void api_units_create(struct http_request *req, struct http_response *res)
         rc = store_unit_add(req->app->store, &unit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
+    app_facts_touch_all(req->app);
     http_json(req, res, 201, render_unit(&unit));
 }
 

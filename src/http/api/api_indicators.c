@@ -54,6 +54,10 @@ static void indicators_answer(struct http_request *req, struct http_response *re
         free(text);
     } else {
         json_t *obj = indicator_report_json(&result, &view);
+        json_object_set_new(obj, "meta",
+                            json_pack("{s:I, s:I}", "facts_version",
+                                      (json_int_t)req->app->facts_version, "facts_reloads",
+                                      (json_int_t)req->app->facts_reloads));
         app_facts_done(req->app);
         http_json(req, res, 200, obj);
     }

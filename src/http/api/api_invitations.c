@@ -175,8 +175,11 @@ enum err_code api_invitation_answer_one(struct http_request *req,
     snprintf(response->channel, sizeof(response->channel), "portal");
     api_invitation_audit(req, &audit, "response.create", inv->patient_id);
     snprintf(audit.detail, sizeof(audit.detail), "through invitation: %s", response->instrument);
-    return store_response_put_invited(req->app->store, inv->token_hash, response, req->now, &audit,
-                                      err);
+    enum err_code put = store_response_put_invited(req->app->store, inv->token_hash, response,
+                                                   req->now, &audit, err);
+    if (put == ERR_OK)
+        app_facts_touch(req->app, inv->episode_id);
+    return put;
 }
 
 enum err_code api_invitation_finish(struct http_request *req, const struct store_invitation *inv,
@@ -185,7 +188,11 @@ enum err_code api_invitation_finish(struct http_request *req, const struct store
     struct store_audit audit;
     api_invitation_audit(req, &audit, "invitation.finish", inv->patient_id);
     snprintf(audit.detail, sizeof(audit.detail), "answered: %s", inv->instruments);
-    return store_invitation_finish(req->app->store, inv->token_hash, req->now, &audit, err);
+    enum err_code rc =
+        store_invitation_finish(req->app->store, inv->token_hash, req->now, &audit, err);
+    if (rc == ERR_OK)
+        app_facts_touch(req->app, inv->episode_id);
+    return rc;
 }
 
 /* The live invitation for the token in the path, or a problem (404 unknown, 410 used/expired). */
@@ -314,6 +321,7 @@ void api_invitations_answer(struct http_request *req, struct http_response *res)
                                         &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
+    app_facts_touch(req->app, inv.episode_id);
     json_t *list = json_array();
     for (int i = 0; i < count; i++)
         json_array_append_new(list,

@@ -1,0 +1,395 @@
+/* bench_dashboard.c - the region dashboard's indicators on real demo databases: the in-memory
+ * facts table (what the server does) against the same figures as SQL GROUP BY queries on the
+ * same SQLite file (what a dashboard without the table would do).
+ *
+ * For each size N (patients; STEGVIS_BENCH_SIZES="20000,200000" by default, with
+ * STEGVIS_BENCH_FULL=1 also 1000000) the demo region (`stegvis demo --patients N --seed 1
+ * --today 2026-11-24`) is generated once into bench-cache/demo-N.db next to this program and
+ * reused afterwards. Then, in one run: start-up (store_facts_load() time and resident memory),
+ * the dashboard set warm through indicator_report_compute() (the API's path: compute and
+ * suppress; best and median of 5), and the same set as SQL on the file (best of 3). The totals
+ * of both are compared, so the two sides count the same thing. The table is printed and
+ * appended to bench/results.md with the machine. Prints figures only; nothing here is a test. */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/date.h"
+#include "core/indicator.h"
+#include "data/datafiles.h"
+#include "data/indicator_report.h"
+#include "store/store.h"
+
+#define TODAY      "2026-11-24"
+#define C_ROUNDS   5
+#define SQL_ROUNDS 3
+#define MAX_SIZES  8
+#define DIR_CAP    1024 /* the folder of this program */
+
+/* Caseness as data/instruments/phq9.json and gad7.json define it (no sex-specific cut-offs). */
+#define DAY(col) "(" col " / 86400)"
+#define WAIT_KNOWN                                                                                 \
+    "referred_at > 0 AND assessed_at > 0 AND " DAY("assessed_at") " >= " DAY("referred_at")
+#define WITHIN_3 "sum(" DAY("assessed_at") " - " DAY("referred_at") " <= 3)"
+#define FIRST_LAST(dir)                                                                            \
+    "(SELECT x.total FROM response x WHERE x.episode_id = r.episode_id AND x.instrument = "        \
+    "r.instrument AND x.total >= 0 ORDER BY x.answered_at " dir ", x.id " dir " LIMIT 1)"
+
+struct dash_query {
+    const char *label;
+    enum indicator_id id;
+    enum indicator_dim by;
+    const char *sql; /* ?1 from day, ?2 to day; rows: key, denominator, numerator */
+};
+
+static const struct dash_query queries[] = {
+    { "assessed within 3 days by unit", INDICATOR_ASSESSED_WITHIN_3_DAYS, INDICATOR_BY_UNIT,
+      "SELECT unit_id, count(*), " WITHIN_3 " FROM episode WHERE " WAIT_KNOWN
+      " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY unit_id" },
+    { "days to assessment by unit (mean)", INDICATOR_DAYS_TO_ASSESSMENT, INDICATOR_BY_UNIT,
+      "SELECT unit_id, count(*), sum(" DAY("assessed_at") " - " DAY(
+          "referred_at") ") FROM episode WHERE " WAIT_KNOWN
+                         " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY unit_id" },
+    { "complete care contract by unit", INDICATOR_CONTRACT_COVERAGE, INDICATOR_BY_UNIT,
+      "SELECT e.unit_id, count(*), sum(coalesce(c.contact_staff_id IS NOT NULL AND "
+      "c.next_contact_at > 0 AND c.goals <> '', 0)) FROM episode e LEFT JOIN contract c ON "
+      "c.episode_id = e.id WHERE e.assessed_at > 0 AND " DAY(
+          "e.assessed_at") " BETWEEN ?1 AND ?2 GROUP BY e.unit_id" },
+    { "stepped up by unit", INDICATOR_STEP_UPS, INDICATOR_BY_UNIT,
+      "SELECT e.unit_id, count(*), sum(EXISTS (SELECT 1 FROM assessment a JOIN assessment b ON "
+      "b.episode_id = a.episode_id AND (b.at > a.at OR (b.at = a.at AND b.id > a.id)) AND "
+      "b.chosen_step > a.chosen_step WHERE a.episode_id = e.id)) FROM episode e WHERE "
+      "e.ended_at > 0 AND e.treatment_started_at > 0 AND " DAY(
+          "e.ended_at") " BETWEEN ?1 AND ?2 GROUP BY e.unit_id" },
+    { "recovery by unit", INDICATOR_RECOVERY, INDICATOR_BY_UNIT,
+      "WITH ended AS (SELECT id, unit_id FROM episode WHERE ended_at > 0 AND " DAY(
+          "ended_at") " BETWEEN ?1 AND ?2 AND (SELECT count(*) FROM appointment a WHERE "
+                      "a.episode_id = "
+                      "episode.id AND a.status = 'attended') >= 2), "
+                      "sc AS MATERIALIZED (SELECT r.episode_id AS id, r.instrument AS ins, "
+                      "count(*) AS n, "
+                      " " FIRST_LAST("ASC") " AS f, " FIRST_LAST(
+                          "DESC") " AS l FROM response r WHERE "
+                                  "r.total >= 0 AND r.instrument IN ('phq9', 'gad7') AND "
+                                  "r.episode_id IN (SELECT id FROM "
+                                  "ended) GROUP BY r.episode_id, r.instrument) "
+                                  "SELECT e.unit_id, count(*), sum(p.l < 10 AND g.l < 8) FROM "
+                                  "ended e "
+                                  "JOIN sc p ON p.id = e.id AND p.ins = 'phq9' AND p.n >= 2 "
+                                  "JOIN sc g ON g.id = e.id AND g.ins = 'gad7' AND g.n >= 2 "
+                                  "WHERE p.f >= 10 OR g.f >= 8 GROUP BY e.unit_id" },
+    { "assessed within 3 days by month", INDICATOR_ASSESSED_WITHIN_3_DAYS, INDICATOR_BY_MONTH,
+      "SELECT strftime('%Y%m', assessed_at, 'unixepoch'), count(*), " WITHIN_3
+      " FROM episode WHERE " WAIT_KNOWN
+      " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY 1" },
+};
+#define QUERY_COUNT ((int)(sizeof(queries) / sizeof(queries[0])))
+
+struct timing {
+    double c_best, c_median, sql_best;
+    long c_den, c_num, sql_den, sql_num;
+};
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double resident_mb(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
+}
+
+/* The folder this program is in (for bench-cache/ and the stegvis binary beside it). */
+static void exe_dir(char *out, size_t cap)
+{
+    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+    if (n <= 0) {
+        snprintf(out, cap, ".");
+        return;
+    }
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash != NULL)
+        *slash = '\0';
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+/* demo-N.db in the cache, generated when missing (into a temporary name, then renamed, so an
+ * interrupted run leaves nothing that looks complete). */
+static int ensure_demo(const char *dir, long patients, char *path, size_t cap)
+{
+    char cache[DIR_CAP + 32], stegvis[DIR_CAP + 32], tmp[DIR_CAP + 192], cmd[4 * DIR_CAP + 1024];
+    snprintf(cache, sizeof(cache), "%s/bench-cache", dir);
+    mkdir(cache, 0755);
+    snprintf(path, cap, "%s/demo-%ld.db", cache, patients);
+    if (file_exists(path))
+        return 0;
+    const char *bin = getenv("STEGVIS_BIN");
+    snprintf(stegvis, sizeof(stegvis), "%s", bin != NULL ? bin : "");
+    if (bin == NULL)
+        snprintf(stegvis, sizeof(stegvis), "%s/stegvis", dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    unlink(tmp);
+    snprintf(cmd, sizeof(cmd),
+             "'%s' demo --db '%s' --patients %ld --seed 1 --today " TODAY " >/dev/null 2>&1",
+             stegvis, tmp, patients);
+    fprintf(stderr, "bench_dashboard: generating %s ...\n", path);
+    double t0 = seconds_now();
+    if (system(cmd) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "bench_dashboard: %s failed\n", cmd);
+        return -1;
+    }
+    fprintf(stderr, "bench_dashboard: generated in %.1f s\n", seconds_now() - t0);
+    return 0;
+}
+
+/* The C side: indicator_report_compute() (compute + suppress), best and median of C_ROUNDS,
+ * and the unsuppressed total for the comparison. */
+static int time_c(const struct indicator_facts *facts, const struct dash_query *q, long from,
+                  long to, struct timing *t)
+{
+    struct indicator_query query = { q->id, q->by, INDICATOR_BY_NONE, from, to };
+    double runs[C_ROUNDS];
+    for (int i = 0; i < C_ROUNDS; i++) {
+        struct indicator_result r;
+        double t0 = seconds_now();
+        if (indicator_report_compute(facts, &query, &r, NULL) != ERR_OK)
+            return -1;
+        runs[i] = seconds_now() - t0;
+        indicator_result_release(&r);
+    }
+    qsort(runs, C_ROUNDS, sizeof(double), double_cmp);
+    t->c_best = runs[0];
+    t->c_median = runs[C_ROUNDS / 2];
+    struct indicator_result r;
+    if (indicator_compute(facts, q->id, q->by, INDICATOR_BY_NONE, from, to, &r, NULL) != ERR_OK)
+        return -1;
+    t->c_den = r.total.denominator;
+    t->c_num = r.total.numerator;
+    indicator_result_release(&r);
+    return 0;
+}
+
+static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to, struct timing *t)
+{
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db, q->sql, -1, &stmt, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bench_dashboard: %s\n", sqlite3_errmsg(db));
+        return -1;
+    }
+    t->sql_best = 1e9;
+    for (int i = 0; i < SQL_ROUNDS; i++) {
+        long den = 0, num = 0;
+        double t0 = seconds_now();
+        sqlite3_bind_int64(stmt, 1, from);
+        sqlite3_bind_int64(stmt, 2, to);
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            den += (long)sqlite3_column_int64(stmt, 1);
+            num += (long)sqlite3_column_int64(stmt, 2);
+        }
+        sqlite3_reset(stmt);
+        double dt = seconds_now() - t0;
+        if (rc != SQLITE_DONE) {
+            fprintf(stderr, "bench_dashboard: %s\n", sqlite3_errmsg(db));
+            sqlite3_finalize(stmt);
+            return -1;
+        }
+        if (dt < t->sql_best)
+            t->sql_best = dt;
+        t->sql_den = den;
+        t->sql_num = num;
+    }
+    sqlite3_finalize(stmt);
+    return 0;
+}
+
+static void cpu_model(char *out, size_t cap)
+{
+    snprintf(out, cap, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "model name", 10) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon != NULL) {
+                snprintf(out, cap, "%s", colon + 2);
+                out[strcspn(out, "\n")] = '\0';
+            }
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* Print to stdout and, when `results` is open, to it too. */
+static FILE *results;
+
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void out(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    if (results != NULL) {
+        va_start(ap, fmt);
+        vfprintf(results, fmt, ap);
+        va_end(ap);
+    }
+}
+
+static int bench_size(const char *dir, long patients, const struct instrument *phq9,
+                      const struct instrument *gad7)
+{
+    char path[DIR_CAP + 96];
+    if (ensure_demo(dir, patients, path, sizeof(path)) != 0)
+        return -1;
+    struct store *store = NULL;
+    struct error err;
+    if (store_open(path, NULL, &store, &err) != ERR_OK) {
+        fprintf(stderr, "bench_dashboard: %s: %s\n", path, err.message);
+        return -1;
+    }
+    double rss0 = resident_mb();
+    struct indicator_facts facts;
+    struct store_facts_maps maps;
+    double t0 = seconds_now();
+    enum err_code rc = store_facts_load(store, phq9, gad7, &facts, &maps, &err);
+    double load_s = seconds_now() - t0;
+    double rss1 = resident_mb();
+    if (rc != ERR_OK) {
+        fprintf(stderr, "bench_dashboard: store_facts_load: %s\n", err.message);
+        store_close(store);
+        return -1;
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bench_dashboard: cannot open %s\n", path);
+        sqlite3_close(db);
+        indicator_facts_release(&facts);
+        store_facts_maps_release(&maps);
+        store_close(store);
+        return -1;
+    }
+    struct date today;
+    if (date_parse(TODAY, &today, &err) != ERR_OK)
+        return -1;
+    long to = date_to_days(today), from = to - 364;
+    out("\n### %ld patients: %zu episodes\n\n", patients, facts.count);
+    out("Start-up: store_facts_load() %.0f ms; resident memory %.1f MB after loading (%.1f MB "
+        "before).\n\n",
+        load_s * 1000, rss1, rss0);
+    out("| indicator (last 365 days) | C best ms | C median ms | SQL best ms | SQL / C | totals "
+        "agree |\n");
+    out("|---|---:|---:|---:|---:|---|\n");
+    double c_sum = 0, sql_sum = 0;
+    int status = 0;
+    for (int i = 0; i < QUERY_COUNT && status == 0; i++) {
+        struct timing t;
+        memset(&t, 0, sizeof(t));
+        status = time_c(&facts, &queries[i], from, to, &t);
+        if (status == 0)
+            status = time_sql(db, &queries[i], from, to, &t);
+        if (status != 0)
+            break;
+        c_sum += t.c_best;
+        sql_sum += t.sql_best;
+        bool agree = t.c_den == t.sql_den && t.c_num == t.sql_num;
+        char agree_text[96];
+        if (agree)
+            snprintf(agree_text, sizeof(agree_text), "yes (%ld/%ld)", t.c_num, t.c_den);
+        else
+            snprintf(agree_text, sizeof(agree_text), "NO: C %ld/%ld, SQL %ld/%ld", t.c_num, t.c_den,
+                     t.sql_num, t.sql_den);
+        out("| %s | %.2f | %.2f | %.1f | %.0f | %s |\n", queries[i].label, t.c_best * 1000,
+            t.c_median * 1000, t.sql_best * 1000, t.sql_best / (t.c_best > 0 ? t.c_best : 1e-9),
+            agree_text);
+    }
+    if (status == 0)
+        out("| **the whole set** | **%.2f** | | **%.1f** | **%.0f** | |\n", c_sum * 1000,
+            sql_sum * 1000, sql_sum / (c_sum > 0 ? c_sum : 1e-9));
+    sqlite3_close(db);
+    indicator_facts_release(&facts);
+    store_facts_maps_release(&maps);
+    store_close(store);
+    return status;
+}
+
+int main(void)
+{
+    char dir[DIR_CAP];
+    exe_dir(dir, sizeof(dir));
+    const char *sizes = getenv("STEGVIS_BENCH_SIZES");
+    const char *full = getenv("STEGVIS_BENCH_FULL");
+    if (sizes == NULL || sizes[0] == '\0')
+        sizes = full != NULL && strcmp(full, "1") == 0 ? "20000,200000,1000000" : "20000,200000";
+    long list[MAX_SIZES];
+    int count = 0;
+    for (const char *p = sizes; *p != '\0' && count < MAX_SIZES;) {
+        char *end;
+        long n = strtol(p, &end, 10);
+        if (end == p || n <= 0) {
+            fprintf(stderr, "bench_dashboard: bad STEGVIS_BENCH_SIZES %s\n", sizes);
+            return 2;
+        }
+        list[count++] = n;
+        p = *end == ',' ? end + 1 : end;
+    }
+    struct instrument_catalog cat;
+    struct error err;
+    if (datafiles_load_instruments(datafiles_dir(NULL), &cat, &err) != ERR_OK) {
+        fprintf(stderr, "bench_dashboard: %s\n", err.message);
+        return 1;
+    }
+    const char *results_path = getenv("STEGVIS_BENCH_RESULTS");
+    results = fopen(results_path != NULL ? results_path : STEGVIS_BENCH_RESULTS_MD, "a");
+    char cpu[256];
+    cpu_model(cpu, sizeof(cpu));
+    char stamp[32];
+    time_t now = time(NULL);
+    strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    out("\n## bench_dashboard, %s\n\n%ld cores, %s. Demo region `stegvis demo --seed 1 "
+        "--today " TODAY
+        "`; C = indicator_report_compute() on the facts table (compute + suppress, the "
+        "API's path), warm, best and median of %d; SQL = one GROUP BY query on the same file "
+        "(SQLite %s), best of %d. Days-to-assessment SQL gives the mean only (no median).\n",
+        stamp, sysconf(_SC_NPROCESSORS_ONLN), cpu, C_ROUNDS, sqlite3_libversion(), SQL_ROUNDS);
+    int status = 0;
+    for (int i = 0; i < count && status == 0; i++)
+        status =
+            bench_size(dir, list[i], instrument_find(&cat, "phq9"), instrument_find(&cat, "gad7"));
+    if (results != NULL)
+        fclose(results);
+    instrument_catalog_release(&cat);
+    return status == 0 ? 0 : 1;
+}
