@@ -138,6 +138,27 @@ struct store_municipality {
 enum err_code store_municipality_list(struct store *store, struct store_municipality **list,
                                       int *count, struct error *err) WARN_UNUSED;
 
+/* ---- catalogue: interventions and which unit offers which ---------------------------------- */
+
+struct store_intervention {
+    char code[32]; /* "grupp" */
+    int step;      /* 0..4 */
+    char name_sv[128];
+    char name_en[128];
+};
+
+struct store_unit_offer {
+    long long unit_id;
+    char intervention_code[32];
+};
+
+/* Every intervention, by step, then code, into a new array (*list, free()). */
+enum err_code store_intervention_list(struct store *store, struct store_intervention **list,
+                                      int *count, struct error *err) WARN_UNUSED;
+/* Every (unit, intervention) a unit offers, by unit id, then code (*list, free()). */
+enum err_code store_unit_offer_list(struct store *store, struct store_unit_offer **list, int *count,
+                                    struct error *err) WARN_UNUSED;
+
 /* ---- staff, login sessions ----------------------------------------------------------------- */
 
 struct store_staff {

@@ -1,7 +1,11 @@
-/* test_web_dash.c - the follow-up pages (/oversikt, /enhet, /jamlikhet) over real HTTP on a
+/* test_web_dash.c - the follow-up pages (/oversikt, /enhet, /jamlikhet, /tillganglighet,
+ * /utbildning) over real HTTP on a
  * demo region (`stegvis demo --patients 300 --seed 3 --today 2026-11-24`): who may open them,
  * every unit's figures on /oversikt equal GET /api/v1/indicators for the same query ("<5"
- * where the API says suppressed), and the funnel plot has one point per unsuppressed unit. */
+ * where the API says suppressed), the funnel plot has one point per unsuppressed unit, the
+ * availability matrix says "saknas" where a municipality lacks an intervention, and the training
+ * table's counts equal direct SQL counts on the database file. */
+#include <sqlite3.h>
 #include <string.h>
 
 #include "http/staff_pages.h"
@@ -10,7 +14,8 @@
 static struct test_server server;
 static struct test_http_client analyst, manager, clinician, nobody;
 
-static const char *const pages[] = { "/oversikt", "/enhet", "/jamlikhet" };
+static const char *const pages[] = { "/oversikt", "/enhet", "/jamlikhet", "/tillganglighet",
+                                     "/utbildning" };
 static const char *const keys[] = { "assessed_within_3_days", "recovery", "reliable_improvement",
                                     "contract_coverage" };
 #define KEYS 4
@@ -181,6 +186,98 @@ static void equity_page(void)
     test_http_response_free(&api);
 }
 
+/* Älvkarleby (0319) has no unit of its own and KBT via nätet offers no group treatment. */
+static void availability_page(void)
+{
+    struct test_http_response res = test_http_get(&analyst, "/tillganglighet");
+    dash_page(&res);
+    ASSERT_CONTAINS(res.body, "<a href=\"/tillganglighet\" aria-current=\"page\">");
+    char *row = cut(res.body, "<tr id=\"offer-grupp\">", "</tr>");
+    ASSERT_CONTAINS(row, "<th scope=\"row\">Gruppbehandling</th>");
+    ASSERT_CONTAINS(row, "<td class=\"num dash-gap\" data-municipality=\"0319\">saknas</td>");
+    /* Uppsala has several units offering it */
+    ASSERT_NOT_CONTAINS(row, "data-municipality=\"0380\">saknas");
+    free(row);
+    /* iKBT is offered everywhere through KBT via nätet */
+    row = cut(res.body, "<tr id=\"offer-ikbt\">", "</tr>");
+    ASSERT_NOT_CONTAINS(row, "saknas");
+    free(row);
+    char *gaps = cut(res.body, "<ul class=\"dash-gaps\" id=\"gaps\">", "</ul>");
+    char *alv = cut(gaps, "<li>Älvkarleby saknar: ", "</li>");
+    ASSERT_CONTAINS(alv, "Gruppbehandling");
+    free(alv);
+    free(gaps);
+    test_http_response_free(&res);
+}
+
+/* One count from the database file. */
+static long long sql_count(sqlite3 *db, const char *sql, const char *code)
+{
+    sqlite3_stmt *stmt = NULL;
+    ASSERT_EQ_INT(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    if (code != NULL)
+        sqlite3_bind_text(stmt, 1, code, -1, SQLITE_TRANSIENT);
+    ASSERT_EQ_INT(sqlite3_step(stmt), SQLITE_ROW);
+    long long n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return n;
+}
+
+/* Every unit's row: active staff and those with the basic course, as SQL counts them. */
+static void training_page(void)
+{
+    struct test_http_response res = test_http_get(&manager, "/utbildning");
+    dash_page(&res);
+    char *table = cut(res.body, "<table class=\"data dash-table\" id=\"training\">", "</table>");
+    sqlite3 *db = NULL;
+    ASSERT_EQ_INT(sqlite3_open_v2(server.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *units = NULL;
+    ASSERT_EQ_INT(
+        sqlite3_prepare_v2(db, "SELECT code, name FROM unit ORDER BY id", -1, &units, NULL),
+        SQLITE_OK);
+    int rows = 0;
+    long long all_staff = 0, all_done = 0;
+    while (sqlite3_step(units) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(units, 0);
+        const char *name = (const char *)sqlite3_column_text(units, 1);
+        long long staff =
+            sql_count(db,
+                      "SELECT count(*) FROM staff JOIN unit ON unit.id = staff.unit_id "
+                      "WHERE unit.code = ? AND staff.active = 1",
+                      code);
+        long long done = sql_count(db,
+                                   "SELECT count(*) FROM staff JOIN unit ON unit.id = "
+                                   "staff.unit_id JOIN training ON training.staff_id = staff.id "
+                                   "WHERE unit.code = ? AND staff.active = 1 AND "
+                                   "training.course = 'stegvis_grund'",
+                                   code);
+        ASSERT_TRUE(staff > 0);
+        all_staff += staff;
+        all_done += done;
+        ASSERT_CONTAINS(table, api_fmt("<tr data-unit=\"%s\"><th scope=\"row\">%s</th>"
+                                       "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+                                       "<td class=\"num\">%lld</td>",
+                                       code, name, staff, done, staff - done));
+        rows++;
+    }
+    sqlite3_finalize(units);
+    ASSERT_TRUE(rows >= 8);
+    long long region_staff = sql_count(db, "SELECT count(*) FROM staff WHERE active = 1", NULL);
+    long long region_done = sql_count(db,
+                                      "SELECT count(*) FROM staff JOIN training ON "
+                                      "training.staff_id = staff.id WHERE staff.active = 1 AND "
+                                      "training.course = 'stegvis_grund'",
+                                      NULL);
+    ASSERT_TRUE(region_staff >= all_staff);
+    ASSERT_TRUE(region_done >= all_done);
+    ASSERT_CONTAINS(table, api_fmt("<tr class=\"dash-total\"><th scope=\"row\">Regionen</th>"
+                                   "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
+                                   region_staff, region_done));
+    sqlite3_close(db);
+    free(table);
+    test_http_response_free(&res);
+}
+
 int main(void)
 {
     test_server_init(&server);
@@ -203,6 +300,8 @@ int main(void)
     RUN_TEST(overview_equals_api);
     RUN_TEST(unit_page);
     RUN_TEST(equity_page);
+    RUN_TEST(availability_page);
+    RUN_TEST(training_page);
     test_http_client_release(&analyst);
     test_http_client_release(&manager);
     test_http_client_release(&clinician);

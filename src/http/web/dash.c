@@ -16,6 +16,8 @@ static const struct route routes[] = {
     { "GET", "/oversikt", dash_overview_page, FOLLOW_UP, BODY_NONE, ROUTE_HTML },
     { "GET", "/enhet", dash_unit_page, FOLLOW_UP, BODY_NONE, ROUTE_HTML },
     { "GET", "/jamlikhet", dash_equity_page, FOLLOW_UP, BODY_NONE, ROUTE_HTML },
+    { "GET", "/tillganglighet", dash_availability_page, FOLLOW_UP, BODY_NONE, ROUTE_HTML },
+    { "GET", "/utbildning", dash_training_page, FOLLOW_UP, BODY_NONE, ROUTE_HTML },
 };
 
 const struct route *web_dash_routes(int *count)
@@ -143,12 +145,9 @@ static void page_link(struct html *h, const char *href, const char *msgid)
     html_raw(h, "</a></li>");
 }
 
-void dash_heading(struct html *h, struct dash *d, const char *title_id, const char *intro_id)
+/* The title and the links between the follow-up pages. */
+static void title_and_links(struct html *h, struct http_request *req, const char *title_id)
 {
-    struct http_request *req = d->req;
-    char from[11], to[11];
-    date_format(date_from_days(d->from_day), from);
-    date_format(date_from_days(d->to_day), to);
     html_raw(h, "<h1>");
     web_text(h, title_id);
     html_raw(h, "</h1>\n<nav class=\"dash-pages\"");
@@ -157,9 +156,30 @@ void dash_heading(struct html *h, struct dash *d, const char *title_id, const ch
     page_link(h, "/oversikt", "dash.overview.title");
     page_link(h, "/enhet", "dash.unit.title");
     page_link(h, "/jamlikhet", "dash.equity.title");
-    html_raw(h, "</ul></nav>\n<p class=\"dash-period\">");
+    page_link(h, "/tillganglighet", "dash.availability.title");
+    page_link(h, "/utbildning", "dash.training.title");
+    html_raw(h, "</ul></nav>\n");
+}
+
+void dash_heading(struct html *h, struct dash *d, const char *title_id, const char *intro_id)
+{
+    struct http_request *req = d->req;
+    char from[11], to[11];
+    date_format(date_from_days(d->from_day), from);
+    date_format(date_from_days(d->to_day), to);
+    title_and_links(h, req, title_id);
+    html_raw(h, "<p class=\"dash-period\">");
     html_text(h, web_tn(req, "dash.period", "from", from, "to", to, NULL));
     html_raw(h, "</p>\n<p>");
+    web_text(h, intro_id);
+    html_raw(h, "</p>\n");
+}
+
+void dash_heading_now(struct html *h, struct http_request *req, const char *title_id,
+                      const char *intro_id)
+{
+    title_and_links(h, req, title_id);
+    html_raw(h, "<p>");
     web_text(h, intro_id);
     html_raw(h, "</p>\n");
 }

@@ -1,4 +1,5 @@
-/* dash.h - the follow-up pages for managers and analysts (/oversikt, /enhet, /jamlikhet):
+/* dash.h - the follow-up pages for managers and analysts (/oversikt, /enhet, /jamlikhet,
+ * /tillganglighet, /utbildning):
  * what they share. Every figure comes from indicator_report_compute() (computed and suppressed
  * once, as the API and `stegvis report` do) and is written with indicator_cell_format(), so a
  * page shows exactly what GET /api/v1/indicators says for the same query. */
@@ -53,6 +54,10 @@ void dash_th(struct html *h, const char *msgid);
 /* The page heading, the period and the links between the follow-up pages. */
 void dash_heading(struct html *h, struct dash *d, const char *title_id, const char *intro_id);
 
+/* As dash_heading for pages about the present state (no period). */
+void dash_heading_now(struct html *h, struct http_request *req, const char *title_id,
+                      const char *intro_id);
+
 /* A funnel plot of a SHARE result by unit as inline SVG with its data table and the
  * plain-language summary; `own` (a unit index or -1) is marked as well. */
 void dash_funnel_figure(struct html *h, struct dash *d, const struct indicator_result *by_unit,
@@ -63,9 +68,11 @@ void dash_funnel_figure(struct html *h, struct dash *d, const struct indicator_r
 void dash_trend_figure(struct html *h, struct dash *d, const struct indicator_result *by_month,
                        const char *caption, const char *id_suffix);
 
-/* The pages (dash_region.c, dash_unit.c). */
+/* The pages (dash_region.c, dash_unit.c, dash_catalog.c). */
 void dash_overview_page(struct http_request *req, struct http_response *res);
 void dash_unit_page(struct http_request *req, struct http_response *res);
 void dash_equity_page(struct http_request *req, struct http_response *res);
+void dash_availability_page(struct http_request *req, struct http_response *res);
+void dash_training_page(struct http_request *req, struct http_response *res);
 
 #endif
