@@ -8,14 +8,20 @@
  * reused afterwards. Then, in one run: start-up (store_facts_load() time and resident memory),
  * the dashboard set warm through indicator_report_compute() (the API's path: compute and
  * suppress; best and median of 5), and the same set as SQL on the file (best of 3). The totals
- * of both are compared, so the two sides count the same thing. The table is printed and
+ * of both are compared, so the two sides count the same thing. Then the real server
+ * (`stegvis serve` on the same file, loopback) is started, logged in as the demo analyst, and
+ * GET /oversikt (the dashboard page) and GET /api/v1/indicators (recovery by unit) are timed
+ * through libcurl (median and p95 of 20 after 3 warm-up requests). The table is printed and
  * appended to bench/results.md with the machine. Prints figures only; nothing here is a test. */
+#include <curl/curl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +36,10 @@
 #define SQL_ROUNDS 3
 #define MAX_SIZES  8
 #define DIR_CAP    1024 /* the folder of this program */
+#define HTTP_WARM  3
+#define HTTP_RUNS  20
+#define API_PATH   "/api/v1/indicators?indicator=recovery&by=unit"
+#define LOGIN_BODY "{\"username\":\"lars\",\"password\":\"demo-analys-2026\"}"
 
 /* Caseness as data/instruments/phq9.json and gad7.json define it (no sex-specific cut-offs). */
 #define DAY(col) "(" col " / 86400)"
@@ -140,6 +150,16 @@ static bool file_exists(const char *path)
     return stat(path, &st) == 0 && st.st_size > 0;
 }
 
+/* The stegvis binary: STEGVIS_BIN, or the one beside this program. */
+static void stegvis_path(const char *dir, char *out, size_t cap)
+{
+    const char *bin = getenv("STEGVIS_BIN");
+    if (bin != NULL && bin[0] != '\0')
+        snprintf(out, cap, "%s", bin);
+    else
+        snprintf(out, cap, "%s/stegvis", dir);
+}
+
 /* demo-N.db in the cache, generated when missing (into a temporary name, then renamed, so an
  * interrupted run leaves nothing that looks complete). */
 static int ensure_demo(const char *dir, long patients, char *path, size_t cap)
@@ -150,10 +170,7 @@ static int ensure_demo(const char *dir, long patients, char *path, size_t cap)
     snprintf(path, cap, "%s/demo-%ld.db", cache, patients);
     if (file_exists(path))
         return 0;
-    const char *bin = getenv("STEGVIS_BIN");
-    snprintf(stegvis, sizeof(stegvis), "%s", bin != NULL ? bin : "");
-    if (bin == NULL)
-        snprintf(stegvis, sizeof(stegvis), "%s/stegvis", dir);
+    stegvis_path(dir, stegvis, sizeof(stegvis));
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     unlink(tmp);
     snprintf(cmd, sizeof(cmd),
@@ -268,6 +285,170 @@ static void out(const char *fmt, ...)
     }
 }
 
+/* The real server on the demo file: its pid, its port, and its stdout (kept open until it
+ * stops, so a late line never meets a closed pipe). */
+struct server {
+    pid_t pid;
+    int port;
+    FILE *out;
+};
+
+struct http_figures {
+    double page_median, page_p95, api_median, api_p95;
+    size_t page_bytes, api_bytes;
+};
+
+static void server_child(const char *bin, const char *db, int pipe_fd[2])
+{
+    close(pipe_fd[0]);
+    dup2(pipe_fd[1], STDOUT_FILENO);
+    close(pipe_fd[1]);
+    FILE *null = freopen("/dev/null", "w", stderr);
+    (void)null;
+    execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", (char *)NULL);
+    _exit(127);
+}
+
+static void server_stop(struct server *s)
+{
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        waitpid(s->pid, NULL, 0);
+        s->pid = 0;
+    }
+    if (s->out != NULL)
+        fclose(s->out);
+    s->out = NULL;
+}
+
+/* Starts `stegvis serve` and waits for its "listening on" line. */
+static int server_start(const char *dir, const char *db, struct server *s)
+{
+    char bin[DIR_CAP + 32], line[256];
+    stegvis_path(dir, bin, sizeof(bin));
+    int fds[2];
+    memset(s, 0, sizeof(*s));
+    if (pipe(fds) != 0)
+        return -1;
+    fflush(NULL);
+    s->pid = fork();
+    if (s->pid == 0)
+        server_child(bin, db, fds);
+    close(fds[1]);
+    s->out = fdopen(fds[0], "r");
+    if (s->pid < 0 || s->out == NULL) {
+        if (s->out == NULL)
+            close(fds[0]);
+        server_stop(s);
+        return -1;
+    }
+    while (fgets(line, sizeof(line), s->out) != NULL)
+        if (sscanf(line, "stegvis: listening on http://127.0.0.1:%d", &s->port) == 1)
+            return 0;
+    fprintf(stderr, "bench_dashboard: %s serve did not start\n", bin);
+    server_stop(s);
+    return -1;
+}
+
+static size_t count_body(char *data, size_t size, size_t n, void *user)
+{
+    (void)data;
+    *(size_t *)user += size * n;
+    return size * n;
+}
+
+/* One request; the answer must be 200. Returns the body's size, or 0 on failure. */
+static size_t http_do(CURL *curl, const char *url, const char *body)
+{
+    size_t bytes = 0;
+    long status = 0;
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    if (body != NULL)
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, count_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &bytes);
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (rc != CURLE_OK || status != 200) {
+        fprintf(stderr, "bench_dashboard: %s: %s, HTTP %ld\n", url, curl_easy_strerror(rc), status);
+        return 0;
+    }
+    return bytes > 0 ? bytes : 1;
+}
+
+static int http_login(CURL *curl, int port)
+{
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/v1/login", port);
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    size_t ok = http_do(curl, url, LOGIN_BODY);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+    curl_slist_free_all(headers);
+    return ok > 0 ? 0 : -1;
+}
+
+/* HTTP_WARM warm-up requests, then the median and p95 (nearest rank) of HTTP_RUNS. */
+static int http_time(CURL *curl, int port, const char *path, double *median, double *p95,
+                     size_t *bytes)
+{
+    char url[256];
+    double runs[HTTP_RUNS];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+    for (int i = 0; i < HTTP_WARM; i++)
+        if (http_do(curl, url, NULL) == 0)
+            return -1;
+    for (int i = 0; i < HTTP_RUNS; i++) {
+        double t0 = seconds_now();
+        *bytes = http_do(curl, url, NULL);
+        runs[i] = seconds_now() - t0;
+        if (*bytes == 0)
+            return -1;
+    }
+    qsort(runs, HTTP_RUNS, sizeof(double), double_cmp);
+    *median = (runs[(HTTP_RUNS - 1) / 2] + runs[HTTP_RUNS / 2]) / 2;
+    *p95 = runs[(HTTP_RUNS * 95 + 99) / 100 - 1];
+    return 0;
+}
+
+static int http_measure(int port, struct http_figures *f)
+{
+    CURL *curl = curl_easy_init();
+    if (curl == NULL)
+        return -1;
+    curl_easy_setopt(curl, CURLOPT_COOKIEFILE, ""); /* an in-memory cookie jar */
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 300L);
+    int rc = http_login(curl, port);
+    if (rc == 0)
+        rc = http_time(curl, port, "/oversikt", &f->page_median, &f->page_p95, &f->page_bytes);
+    if (rc == 0)
+        rc = http_time(curl, port, API_PATH, &f->api_median, &f->api_p95, &f->api_bytes);
+    curl_easy_cleanup(curl);
+    return rc;
+}
+
+/* The server side of one size: start, log in, time, stop. */
+static int bench_http(const char *dir, const char *db, struct http_figures *f)
+{
+    struct server s;
+    if (server_start(dir, db, &s) != 0)
+        return -1;
+    int rc = http_measure(s.port, f);
+    server_stop(&s);
+    return rc;
+}
+
+static void print_http(const struct http_figures *f)
+{
+    out("| page /oversikt median/p95 ms (HTTP, loopback) | %.2f / %.2f | | | | %zu bytes |\n",
+        f->page_median * 1000, f->page_p95 * 1000, f->page_bytes);
+    out("| API indicators median/p95 ms (HTTP, recovery by unit) | %.2f / %.2f | | | | %zu "
+        "bytes |\n",
+        f->api_median * 1000, f->api_p95 * 1000, f->api_bytes);
+}
+
 static int bench_size(const char *dir, long patients, const struct instrument *phq9,
                       const struct instrument *gad7)
 {
@@ -342,6 +523,12 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
     indicator_facts_release(&facts);
     store_facts_maps_release(&maps);
     store_close(store);
+    struct http_figures http;
+    memset(&http, 0, sizeof(http));
+    if (status == 0)
+        status = bench_http(dir, path, &http);
+    if (status == 0)
+        print_http(&http);
     return status;
 }
 
@@ -382,8 +569,12 @@ int main(void)
         "--today " TODAY
         "`; C = indicator_report_compute() on the facts table (compute + suppress, the "
         "API's path), warm, best and median of %d; SQL = one GROUP BY query on the same file "
-        "(SQLite %s), best of %d. Days-to-assessment SQL gives the mean only (no median).\n",
-        stamp, sysconf(_SC_NPROCESSORS_ONLN), cpu, C_ROUNDS, sqlite3_libversion(), SQL_ROUNDS);
+        "(SQLite %s), best of %d. Days-to-assessment SQL gives the mean only (no median). "
+        "HTTP = the real `stegvis serve` on the same file over loopback (libcurl, logged in as "
+        "the demo analyst), median / p95 of %d after %d warm-up requests.\n",
+        stamp, sysconf(_SC_NPROCESSORS_ONLN), cpu, C_ROUNDS, sqlite3_libversion(), SQL_ROUNDS,
+        HTTP_RUNS, HTTP_WARM);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     int status = 0;
     for (int i = 0; i < count && status == 0; i++)
         status =
@@ -391,5 +582,6 @@ int main(void)
     if (results != NULL)
         fclose(results);
     instrument_catalog_release(&cat);
+    curl_global_cleanup();
     return status == 0 ? 0 : 1;
 }
