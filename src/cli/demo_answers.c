@@ -82,16 +82,9 @@ enum err_code demo_answers_draw(struct demo_rng *rng, const struct instrument *i
 
 void demo_answers_text(const signed char *positions, int count, char *out, size_t size)
 {
-    size_t used = (size_t)snprintf(out, size, "[");
-    for (int i = 0; i < count && used < size; i++) {
-        const char *sep = i ? "," : "";
-        if (positions[i] == ANSWER_MISSING)
-            used += (size_t)snprintf(out + used, size - used, "%snull", sep);
-        else if (positions[i] == ANSWER_NOT_APPLICABLE)
-            used += (size_t)snprintf(out + used, size - used, "%s\"na\"", sep);
-        else
-            used += (size_t)snprintf(out + used, size - used, "%s%d", sep, positions[i]);
-    }
-    if (used < size)
-        snprintf(out + used, size - used, "]");
+    int wide[INSTRUMENT_MAX_ITEMS];
+    for (int i = 0; i < count && i < INSTRUMENT_MAX_ITEMS; i++)
+        wide[i] = positions[i];
+    instrument_format_answers(wide, count < INSTRUMENT_MAX_ITEMS ? count : INSTRUMENT_MAX_ITEMS,
+                              out, size);
 }

@@ -253,3 +253,19 @@ enum err_code instrument_score(const struct instrument *ins, const int *position
     out->caseness = instrument_caseness(ins, out->total, sex);
     return ERR_OK;
 }
+
+void instrument_format_answers(const int *positions, int count, char *out, size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "[");
+    for (int i = 0; i < count && used < size; i++) {
+        const char *sep = i ? "," : "";
+        if (positions[i] == ANSWER_MISSING)
+            used += (size_t)snprintf(out + used, size - used, "%snull", sep);
+        else if (positions[i] == ANSWER_NOT_APPLICABLE)
+            used += (size_t)snprintf(out + used, size - used, "%s\"na\"", sep);
+        else
+            used += (size_t)snprintf(out + used, size - used, "%s%d", sep, positions[i]);
+    }
+    if (used < size)
+        snprintf(out + used, size - used, "]");
+}

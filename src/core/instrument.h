@@ -12,6 +12,7 @@
 #define STEGVIS_CORE_INSTRUMENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "types.h"
@@ -150,6 +151,10 @@ enum err_code instrument_score(const struct instrument *ins, const int *position
  * At most `cap` answers; sets *count. ERR_INVALID naming the answer that is not a number. */
 enum err_code instrument_parse_answers(const char *csv, int *positions, int cap, int *count,
                                        struct error *err) WARN_UNUSED;
+
+/* The answers as they are stored, a JSON array of positions: "[1,2,null,\"na\"]" (null for
+ * ANSWER_MISSING, "na" for ANSWER_NOT_APPLICABLE). Always terminated; truncated to `size`. */
+void instrument_format_answers(const int *positions, int count, char *out, size_t size);
 
 /* Reported score: the WHO-5 index (raw x 4) where defined, else the raw total. */
 int instrument_reported(const struct instrument *ins, int raw_total);

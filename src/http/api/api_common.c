@@ -103,23 +103,6 @@ static enum err_code answer_position(json_t *v, int *position)
     return ERR_OK;
 }
 
-/* The positions as stored: "[1,2,null,\"na\"]". */
-static void answers_text(const int *positions, int count, char *out, size_t size)
-{
-    size_t used = (size_t)snprintf(out, size, "[");
-    for (int i = 0; i < count && used < size; i++) {
-        const char *sep = i ? "," : "";
-        if (positions[i] == ANSWER_MISSING)
-            used += (size_t)snprintf(out + used, size - used, "%snull", sep);
-        else if (positions[i] == ANSWER_NOT_APPLICABLE)
-            used += (size_t)snprintf(out + used, size - used, "%s\"na\"", sep);
-        else
-            used += (size_t)snprintf(out + used, size - used, "%s%d", sep, positions[i]);
-    }
-    if (used < size)
-        snprintf(out + used, size - used, "]");
-}
-
 enum err_code api_score_response(struct http_request *req, const char *pointer_prefix,
                                  json_t *instrument_id, json_t *answers, enum sex sex,
                                  struct store_response *out, struct instrument_score *score,
@@ -159,7 +142,7 @@ enum err_code api_score_response(struct http_request *req, const char *pointer_p
     }
     memset(out, 0, sizeof(*out));
     snprintf(out->instrument, sizeof(out->instrument), "%s", ins->id);
-    answers_text(positions, (int)count, out->answers, sizeof(out->answers));
+    instrument_format_answers(positions, (int)count, out->answers, sizeof(out->answers));
     out->total = score->total;
     snprintf(out->band, sizeof(out->band), "%s", score->band ? score->band->id : "");
     out->severity = score->band ? score->band->severity : 0;
