@@ -31,42 +31,9 @@ static const char sql_commit[] = "COMMIT";
 static const char sql_has_people[] =
     "SELECT EXISTS (SELECT 1 FROM patient) OR EXISTS (SELECT 1 FROM staff)";
 
-static const char sql_staff[] =
-    "INSERT INTO staff (username, display_name, role, unit_id, pw_hash, active, failed_logins, "
-    "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_training[] =
     "INSERT INTO training (staff_id, course, completed_at) VALUES (?, ?, ?)";
-static const char sql_patient[] =
-    "INSERT INTO patient (pnr, name, birth_date, sex, municipality_code, listed_unit_id, "
-    "contact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_episode[] =
-    "INSERT INTO episode (patient_id, unit_id, source, referred_at, assessed_at, "
-    "treatment_started_at, ended_at, end_reason, step, problem) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_response[] =
-    "INSERT INTO response (" STORE__RESPONSE_INSERT_COLUMNS ") VALUES (" STORE__RESPONSE_VALUES ")";
-static const char sql_assessment[] =
-    "INSERT INTO assessment (episode_id, staff_id, at, problem, recommended_step, chosen_step, "
-    "reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
-static const char sql_contract_history[] =
-    "INSERT INTO contract_history (episode_id, version, contact_staff_id, goals, plan, "
-    "next_contact_at, municipal_coordination, updated_at, updated_by) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_contract_current[] =
-    "INSERT INTO contract (episode_id, version, contact_staff_id, goals, plan, next_contact_at, "
-    "municipal_coordination, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (episode_id) DO UPDATE SET version = excluded.version, "
-    "contact_staff_id = excluded.contact_staff_id, goals = excluded.goals, "
-    "plan = excluded.plan, next_contact_at = excluded.next_contact_at, "
-    "municipal_coordination = excluded.municipal_coordination, "
-    "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
-static const char sql_appointment[] =
-    "INSERT INTO appointment (episode_id, staff_id, at, intervention_code, status) "
-    "VALUES (?, ?, ?, ?, ?)";
 /* As in sqlite_records.c: the review covers the patient's responses stored before it. */
-static const char sql_risk_review[] =
-    "INSERT INTO risk_review (patient_id, staff_id, at, level, note, through_response_id) "
-    "VALUES (?, ?, ?, ?, ?, COALESCE((SELECT MAX(id) FROM response WHERE patient_id = ?), 0))";
 
 /* ---- transactions ---- */
 
@@ -134,16 +101,19 @@ static enum err_code row_start(struct store_bulk *bulk, bool boundary, const cha
 }
 
 /* Step the bound INSERT `stmt`, count the row and, when `id` is not NULL, set it. */
+/* Run a row's INSERT. Statements that return the new id (RETURNING id, the writer's own
+ * statements) give it as a row; the others (contracts) just finish. */
 static enum err_code row_insert(struct store_bulk *bulk, sqlite3_stmt *stmt, long long *id,
                                 struct error *err)
 {
     struct error why;
     error_clear(&why);
-    enum err_code rc = store__step_done(stmt, &why);
+    long long ignored = 0;
+    enum err_code rc = sqlite3_column_count(stmt) > 0
+                           ? store__insert_id(stmt, id != NULL ? id : &ignored, &why)
+                           : store__step_done(stmt, &why);
     if (rc != ERR_OK)
         return fail(bulk, rc, &why, err);
-    if (id != NULL)
-        *id = sqlite3_last_insert_rowid(bulk->conn->db);
     bulk->pending++;
     bulk->stats.rows++;
     return ERR_OK;
@@ -247,17 +217,10 @@ enum err_code store_bulk_staff(struct store_bulk *bulk, struct store_staff *staf
                                struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, true, sql_staff, &stmt, err);
+    enum err_code rc = row_start(bulk, true, store__sql_staff_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    STORE__BIND_FIELD(stmt, 1, staff->username);
-    STORE__BIND_FIELD(stmt, 2, staff->display_name);
-    STORE__BIND_FIELD(stmt, 3, staff->role);
-    store__bind_id(stmt, 4, staff->unit_id);
-    STORE__BIND_FIELD(stmt, 5, staff->pw_hash);
-    sqlite3_bind_int(stmt, 6, staff->active ? 1 : 0);
-    sqlite3_bind_int(stmt, 7, staff->failed_logins);
-    sqlite3_bind_int64(stmt, 8, staff->locked_until);
+    store__bind_staff(stmt, staff);
     return row_insert(bulk, stmt, &staff->id, err);
 }
 
@@ -278,18 +241,10 @@ enum err_code store_bulk_patient(struct store_bulk *bulk, struct store_patient *
                                  struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, true, sql_patient, &stmt, err);
+    enum err_code rc = row_start(bulk, true, store__sql_patient_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    STORE__BIND_FIELD(stmt, 1, patient->pnr);
-    STORE__BIND_FIELD(stmt, 2, patient->name);
-    STORE__BIND_FIELD(stmt, 3, patient->birth_date);
-    STORE__BIND_FIELD(stmt, 4, patient->sex);
-    store__bind_text_or_null(stmt, 5, patient->municipality_code,
-                             sizeof(patient->municipality_code));
-    store__bind_id(stmt, 6, patient->listed_unit_id);
-    STORE__BIND_FIELD(stmt, 7, patient->contact);
-    sqlite3_bind_int64(stmt, 8, patient->created_at);
+    store__bind_patient(stmt, patient);
     return row_insert(bulk, stmt, &patient->id, err);
 }
 
@@ -297,19 +252,10 @@ enum err_code store_bulk_episode(struct store_bulk *bulk, struct store_episode *
                                  struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_episode, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_episode_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, episode->patient_id);
-    sqlite3_bind_int64(stmt, 2, episode->unit_id);
-    STORE__BIND_FIELD(stmt, 3, episode->source);
-    sqlite3_bind_int64(stmt, 4, episode->referred_at);
-    sqlite3_bind_int64(stmt, 5, episode->assessed_at);
-    sqlite3_bind_int64(stmt, 6, episode->treatment_started_at);
-    sqlite3_bind_int64(stmt, 7, episode->ended_at);
-    STORE__BIND_FIELD(stmt, 8, episode->end_reason);
-    sqlite3_bind_int(stmt, 9, episode->step);
-    STORE__BIND_FIELD(stmt, 10, episode->problem);
+    store__bind_episode(stmt, episode);
     return row_insert(bulk, stmt, &episode->id, err);
 }
 
@@ -317,7 +263,7 @@ enum err_code store_bulk_response(struct store_bulk *bulk, struct store_response
                                   struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_response, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_response_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     store__bind_response(stmt, response);
@@ -328,46 +274,27 @@ enum err_code store_bulk_assessment(struct store_bulk *bulk, struct store_assess
                                     struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_assessment, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_assessment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, assessment->episode_id);
-    store__bind_id(stmt, 2, assessment->staff_id);
-    sqlite3_bind_int64(stmt, 3, assessment->at);
-    STORE__BIND_FIELD(stmt, 4, assessment->problem);
-    sqlite3_bind_int(stmt, 5, assessment->recommended_step);
-    sqlite3_bind_int(stmt, 6, assessment->chosen_step);
-    STORE__BIND_FIELD(stmt, 7, assessment->reason);
+    store__bind_assessment(stmt, assessment);
     return row_insert(bulk, stmt, &assessment->id, err);
-}
-
-static void bind_contract(sqlite3_stmt *stmt, const struct store_contract *contract)
-{
-    sqlite3_bind_int64(stmt, 1, contract->episode_id);
-    sqlite3_bind_int(stmt, 2, contract->version);
-    store__bind_id(stmt, 3, contract->contact_staff_id);
-    STORE__BIND_FIELD(stmt, 4, contract->goals);
-    STORE__BIND_FIELD(stmt, 5, contract->plan);
-    sqlite3_bind_int64(stmt, 6, contract->next_contact_at);
-    STORE__BIND_FIELD(stmt, 7, contract->municipal_coordination);
-    sqlite3_bind_int64(stmt, 8, contract->updated_at);
-    store__bind_id(stmt, 9, contract->updated_by);
 }
 
 enum err_code store_bulk_contract(struct store_bulk *bulk, const struct store_contract *contract,
                                   struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_contract_history, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_contract_history_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    bind_contract(stmt, contract);
+    store__bind_contract(stmt, contract);
     rc = row_insert(bulk, stmt, NULL, err);
     if (rc == ERR_OK)
-        rc = row_start(bulk, false, sql_contract_current, &stmt, err);
+        rc = row_start(bulk, false, store__sql_contract_put, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    bind_contract(stmt, contract);
+    store__bind_contract(stmt, contract);
     return row_insert(bulk, stmt, NULL, err);
 }
 
@@ -375,15 +302,10 @@ enum err_code store_bulk_appointment(struct store_bulk *bulk, struct store_appoi
                                      struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_appointment, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_appointment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, appointment->episode_id);
-    store__bind_id(stmt, 2, appointment->staff_id);
-    sqlite3_bind_int64(stmt, 3, appointment->at);
-    store__bind_text_or_null(stmt, 4, appointment->intervention_code,
-                             sizeof(appointment->intervention_code));
-    STORE__BIND_FIELD(stmt, 5, appointment->status);
+    store__bind_appointment(stmt, appointment);
     return row_insert(bulk, stmt, &appointment->id, err);
 }
 
@@ -391,14 +313,9 @@ enum err_code store_bulk_risk_review(struct store_bulk *bulk, struct store_risk_
                                      struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = row_start(bulk, false, sql_risk_review, &stmt, err);
+    enum err_code rc = row_start(bulk, false, store__sql_risk_review_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, review->patient_id);
-    store__bind_id(stmt, 2, review->staff_id);
-    sqlite3_bind_int64(stmt, 3, review->at);
-    STORE__BIND_FIELD(stmt, 4, review->level);
-    STORE__BIND_FIELD(stmt, 5, review->note);
-    sqlite3_bind_int64(stmt, 6, review->patient_id);
+    store__bind_risk_review(stmt, review);
     return row_insert(bulk, stmt, &review->id, err);
 }

@@ -7,9 +7,20 @@
 
 /* ---- assessments ---- */
 
-static const char sql_assessment_add[] =
+const char store__sql_assessment_insert[] =
     "INSERT INTO assessment (episode_id, staff_id, at, problem, recommended_step, chosen_step, "
     "reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+void store__bind_assessment(sqlite3_stmt *stmt, const struct store_assessment *assessment)
+{
+    sqlite3_bind_int64(stmt, 1, assessment->episode_id);
+    store__bind_id(stmt, 2, assessment->staff_id);
+    sqlite3_bind_int64(stmt, 3, assessment->at);
+    STORE__BIND_FIELD(stmt, 4, assessment->problem);
+    sqlite3_bind_int(stmt, 5, assessment->recommended_step);
+    sqlite3_bind_int(stmt, 6, assessment->chosen_step);
+    STORE__BIND_FIELD(stmt, 7, assessment->reason);
+}
 static const char sql_assessment_list[] =
     "SELECT id, episode_id, staff_id, at, problem, recommended_step, chosen_step, reason "
     "FROM assessment WHERE episode_id = ? ORDER BY at, id";
@@ -64,18 +75,12 @@ static enum err_code assessment_add_job(struct store__conn *conn, void *arg, str
     enum err_code rc = episode_and_staff_exist(conn, assessment->episode_id, assessment->staff_id,
                                                "staff_id", err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_assessment_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_assessment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     if (assessment->at == 0)
         assessment->at = store__now();
-    sqlite3_bind_int64(stmt, 1, assessment->episode_id);
-    store__bind_id(stmt, 2, assessment->staff_id);
-    sqlite3_bind_int64(stmt, 3, assessment->at);
-    STORE__BIND_FIELD(stmt, 4, assessment->problem);
-    sqlite3_bind_int(stmt, 5, assessment->recommended_step);
-    sqlite3_bind_int(stmt, 6, assessment->chosen_step);
-    STORE__BIND_FIELD(stmt, 7, assessment->reason);
+    store__bind_assessment(stmt, assessment);
     rc = store__insert_id(stmt, &assessment->id, err);
     if (rc == ERR_OK)
         rc = mark_assessed(conn, assessment, err);
@@ -106,11 +111,11 @@ enum err_code store_assessment_list(struct store *store, long long episode_id,
 
 static const char sql_contract_version[] =
     "SELECT COALESCE(MAX(version), 0) FROM contract_history WHERE episode_id = ?";
-static const char sql_contract_history_add[] =
+const char store__sql_contract_history_insert[] =
     "INSERT INTO contract_history (episode_id, version, contact_staff_id, goals, plan, "
     "next_contact_at, municipal_coordination, updated_at, updated_by) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char sql_contract_put[] =
+const char store__sql_contract_put[] =
     "INSERT INTO contract (episode_id, version, contact_staff_id, goals, plan, next_contact_at, "
     "municipal_coordination, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (episode_id) DO UPDATE SET version = excluded.version, "
@@ -118,6 +123,19 @@ static const char sql_contract_put[] =
     "plan = excluded.plan, next_contact_at = excluded.next_contact_at, "
     "municipal_coordination = excluded.municipal_coordination, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+
+void store__bind_contract(sqlite3_stmt *stmt, const struct store_contract *contract)
+{
+    sqlite3_bind_int64(stmt, 1, contract->episode_id);
+    sqlite3_bind_int(stmt, 2, contract->version);
+    store__bind_id(stmt, 3, contract->contact_staff_id);
+    STORE__BIND_FIELD(stmt, 4, contract->goals);
+    STORE__BIND_FIELD(stmt, 5, contract->plan);
+    sqlite3_bind_int64(stmt, 6, contract->next_contact_at);
+    STORE__BIND_FIELD(stmt, 7, contract->municipal_coordination);
+    sqlite3_bind_int64(stmt, 8, contract->updated_at);
+    store__bind_id(stmt, 9, contract->updated_by);
+}
 static const char sql_contract_get[] = CONTRACT_COLUMNS "FROM contract WHERE episode_id = ?";
 static const char sql_contract_history[] =
     CONTRACT_COLUMNS "FROM contract_history WHERE episode_id = ? ORDER BY version";
@@ -158,15 +176,7 @@ static enum err_code write_contract(struct store__conn *conn, const char *sql,
     enum err_code rc = store__stmt(conn, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, contract->episode_id);
-    sqlite3_bind_int(stmt, 2, contract->version);
-    store__bind_id(stmt, 3, contract->contact_staff_id);
-    STORE__BIND_FIELD(stmt, 4, contract->goals);
-    STORE__BIND_FIELD(stmt, 5, contract->plan);
-    sqlite3_bind_int64(stmt, 6, contract->next_contact_at);
-    STORE__BIND_FIELD(stmt, 7, contract->municipal_coordination);
-    sqlite3_bind_int64(stmt, 8, contract->updated_at);
-    store__bind_id(stmt, 9, contract->updated_by);
+    store__bind_contract(stmt, contract);
     return store__step_done(stmt, err);
 }
 
@@ -184,9 +194,9 @@ static enum err_code contract_put_job(struct store__conn *conn, void *arg, struc
         return rc;
     if (contract->updated_at == 0)
         contract->updated_at = store__now();
-    rc = write_contract(conn, sql_contract_history_add, contract, err);
+    rc = write_contract(conn, store__sql_contract_history_insert, contract, err);
     if (rc == ERR_OK)
-        rc = write_contract(conn, sql_contract_put, contract, err);
+        rc = write_contract(conn, store__sql_contract_put, contract, err);
     return rc;
 }
 
@@ -224,9 +234,19 @@ enum err_code store_contract_history(struct store *store, long long episode_id,
 #define APPOINTMENT_COLUMNS                                                                        \
     "SELECT id, episode_id, staff_id, at, intervention_code, status FROM appointment "
 
-static const char sql_appointment_add[] =
+const char store__sql_appointment_insert[] =
     "INSERT INTO appointment (episode_id, staff_id, at, intervention_code, status) "
     "VALUES (?, ?, ?, ?, ?) RETURNING id";
+
+void store__bind_appointment(sqlite3_stmt *stmt, const struct store_appointment *appointment)
+{
+    sqlite3_bind_int64(stmt, 1, appointment->episode_id);
+    store__bind_id(stmt, 2, appointment->staff_id);
+    sqlite3_bind_int64(stmt, 3, appointment->at);
+    store__bind_text_or_null(stmt, 4, appointment->intervention_code,
+                             sizeof(appointment->intervention_code));
+    STORE__BIND_FIELD(stmt, 5, appointment->status);
+}
 static const char sql_appointment_get[] = APPOINTMENT_COLUMNS "WHERE id = ?";
 static const char sql_appointment_list[] =
     APPOINTMENT_COLUMNS "WHERE episode_id = ? ORDER BY at, id";
@@ -270,15 +290,10 @@ static enum err_code appointment_add_job(struct store__conn *conn, void *arg, st
         rc = intervention_must_exist(conn, appointment->intervention_code,
                                      sizeof(appointment->intervention_code), err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_appointment_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_appointment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, appointment->episode_id);
-    store__bind_id(stmt, 2, appointment->staff_id);
-    sqlite3_bind_int64(stmt, 3, appointment->at);
-    store__bind_text_or_null(stmt, 4, appointment->intervention_code,
-                             sizeof(appointment->intervention_code));
-    STORE__BIND_FIELD(stmt, 5, appointment->status);
+    store__bind_appointment(stmt, appointment);
     return store__insert_id(stmt, &appointment->id, err);
 }
 

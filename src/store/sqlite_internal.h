@@ -231,4 +231,23 @@ enum err_code store__seed_region(struct store__conn *conn, const char *region_js
 /* Bind a response's columns 1-11 (sqlite_records.c): the one column order of response INSERTs. */
 void store__bind_response(sqlite3_stmt *stmt, const struct store_response *response);
 
+/* The INSERT of each record (with RETURNING id) and its binder, in the file that owns the record:
+ * one statement and one column order for the writer's jobs and the bulk load alike. */
+extern const char store__sql_staff_insert[];
+void store__bind_staff(sqlite3_stmt *stmt, const struct store_staff *staff);
+extern const char store__sql_patient_insert[];
+void store__bind_patient(sqlite3_stmt *stmt, const struct store_patient *patient);
+extern const char store__sql_episode_insert[];
+void store__bind_episode(sqlite3_stmt *stmt, const struct store_episode *episode);
+extern const char store__sql_assessment_insert[];
+void store__bind_assessment(sqlite3_stmt *stmt, const struct store_assessment *assessment);
+extern const char store__sql_appointment_insert[];
+void store__bind_appointment(sqlite3_stmt *stmt, const struct store_appointment *appointment);
+extern const char store__sql_risk_review_insert[];
+void store__bind_risk_review(sqlite3_stmt *stmt, const struct store_risk_review *review);
+extern const char store__sql_response_insert[];
+extern const char store__sql_contract_history_insert[];
+extern const char store__sql_contract_put[]; /* insert or replace the current version */
+void store__bind_contract(sqlite3_stmt *stmt, const struct store_contract *contract);
+
 #endif

@@ -121,9 +121,21 @@ enum err_code store_municipality_list(struct store *store, struct store_municipa
     "SELECT id, username, display_name, role, unit_id, pw_hash, active, failed_logins, "           \
     "locked_until FROM staff "
 
-static const char sql_staff_add[] =
+const char store__sql_staff_insert[] =
     "INSERT INTO staff (username, display_name, role, unit_id, pw_hash, active, failed_logins, "
     "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+void store__bind_staff(sqlite3_stmt *stmt, const struct store_staff *staff)
+{
+    STORE__BIND_FIELD(stmt, 1, staff->username);
+    STORE__BIND_FIELD(stmt, 2, staff->display_name);
+    STORE__BIND_FIELD(stmt, 3, staff->role);
+    store__bind_id(stmt, 4, staff->unit_id);
+    STORE__BIND_FIELD(stmt, 5, staff->pw_hash);
+    sqlite3_bind_int(stmt, 6, staff->active ? 1 : 0);
+    sqlite3_bind_int(stmt, 7, staff->failed_logins);
+    sqlite3_bind_int64(stmt, 8, staff->locked_until);
+}
 static const char sql_staff_get[] = STAFF_COLUMNS "WHERE id = ?";
 static const char sql_staff_by_username[] = STAFF_COLUMNS "WHERE username = ?";
 static const char sql_staff_list_all[] = STAFF_COLUMNS "ORDER BY id";
@@ -156,17 +168,10 @@ static enum err_code staff_add_job(struct store__conn *conn, void *arg, struct e
         rc =
             store__must_exist(conn, store__sql_unit_exists, staff->unit_id, "unit_id", "unit", err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_staff_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_staff_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    STORE__BIND_FIELD(stmt, 1, staff->username);
-    STORE__BIND_FIELD(stmt, 2, staff->display_name);
-    STORE__BIND_FIELD(stmt, 3, staff->role);
-    store__bind_id(stmt, 4, staff->unit_id);
-    STORE__BIND_FIELD(stmt, 5, staff->pw_hash);
-    sqlite3_bind_int(stmt, 6, staff->active ? 1 : 0);
-    sqlite3_bind_int(stmt, 7, staff->failed_logins);
-    sqlite3_bind_int64(stmt, 8, staff->locked_until);
+    store__bind_staff(stmt, staff);
     return store__insert_id(stmt, &staff->id, err);
 }
 

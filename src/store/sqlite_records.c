@@ -12,9 +12,22 @@
     "SELECT id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, "          \
     "created_at FROM patient "
 
-static const char sql_patient_add[] =
+const char store__sql_patient_insert[] =
     "INSERT INTO patient (pnr, name, birth_date, sex, municipality_code, listed_unit_id, "
     "contact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+void store__bind_patient(sqlite3_stmt *stmt, const struct store_patient *patient)
+{
+    STORE__BIND_FIELD(stmt, 1, patient->pnr);
+    STORE__BIND_FIELD(stmt, 2, patient->name);
+    STORE__BIND_FIELD(stmt, 3, patient->birth_date);
+    STORE__BIND_FIELD(stmt, 4, patient->sex);
+    store__bind_text_or_null(stmt, 5, patient->municipality_code,
+                             sizeof(patient->municipality_code));
+    store__bind_id(stmt, 6, patient->listed_unit_id);
+    STORE__BIND_FIELD(stmt, 7, patient->contact);
+    sqlite3_bind_int64(stmt, 8, patient->created_at);
+}
 static const char sql_patient_get[] = PATIENT_COLUMNS "WHERE id = ?";
 static const char sql_patient_by_pnr[] = PATIENT_COLUMNS "WHERE pnr = ?";
 static const char sql_patient_at_unit[] =
@@ -46,20 +59,12 @@ static enum err_code patient_add_job(struct store__conn *conn, void *arg, struct
         rc = store__municipality_must_exist(conn, patient->municipality_code,
                                             sizeof(patient->municipality_code), err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_patient_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_patient_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     if (patient->created_at == 0)
         patient->created_at = store__now();
-    STORE__BIND_FIELD(stmt, 1, patient->pnr);
-    STORE__BIND_FIELD(stmt, 2, patient->name);
-    STORE__BIND_FIELD(stmt, 3, patient->birth_date);
-    STORE__BIND_FIELD(stmt, 4, patient->sex);
-    store__bind_text_or_null(stmt, 5, patient->municipality_code,
-                             sizeof(patient->municipality_code));
-    store__bind_id(stmt, 6, patient->listed_unit_id);
-    STORE__BIND_FIELD(stmt, 7, patient->contact);
-    sqlite3_bind_int64(stmt, 8, patient->created_at);
+    store__bind_patient(stmt, patient);
     return store__insert_id(stmt, &patient->id, err);
 }
 
@@ -130,10 +135,24 @@ enum err_code store_patient_at_unit(struct store *store, long long patient_id, l
     "SELECT id, patient_id, unit_id, source, referred_at, assessed_at, treatment_started_at, "     \
     "ended_at, end_reason, step, problem FROM episode "
 
-static const char sql_episode_add[] =
+const char store__sql_episode_insert[] =
     "INSERT INTO episode (patient_id, unit_id, source, referred_at, assessed_at, "
     "treatment_started_at, ended_at, end_reason, step, problem) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+void store__bind_episode(sqlite3_stmt *stmt, const struct store_episode *episode)
+{
+    sqlite3_bind_int64(stmt, 1, episode->patient_id);
+    sqlite3_bind_int64(stmt, 2, episode->unit_id);
+    STORE__BIND_FIELD(stmt, 3, episode->source);
+    sqlite3_bind_int64(stmt, 4, episode->referred_at);
+    sqlite3_bind_int64(stmt, 5, episode->assessed_at);
+    sqlite3_bind_int64(stmt, 6, episode->treatment_started_at);
+    sqlite3_bind_int64(stmt, 7, episode->ended_at);
+    STORE__BIND_FIELD(stmt, 8, episode->end_reason);
+    sqlite3_bind_int(stmt, 9, episode->step);
+    STORE__BIND_FIELD(stmt, 10, episode->problem);
+}
 static const char sql_episode_get[] = EPISODE_COLUMNS "WHERE id = ?";
 static const char sql_episode_update[] =
     "UPDATE episode SET assessed_at = ?, treatment_started_at = ?, ended_at = ?, "
@@ -167,19 +186,10 @@ static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct
         rc = store__must_exist(conn, store__sql_unit_exists, episode->unit_id, "unit_id", "unit",
                                err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_episode_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_episode_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, episode->patient_id);
-    sqlite3_bind_int64(stmt, 2, episode->unit_id);
-    STORE__BIND_FIELD(stmt, 3, episode->source);
-    sqlite3_bind_int64(stmt, 4, episode->referred_at);
-    sqlite3_bind_int64(stmt, 5, episode->assessed_at);
-    sqlite3_bind_int64(stmt, 6, episode->treatment_started_at);
-    sqlite3_bind_int64(stmt, 7, episode->ended_at);
-    STORE__BIND_FIELD(stmt, 8, episode->end_reason);
-    sqlite3_bind_int(stmt, 9, episode->step);
-    STORE__BIND_FIELD(stmt, 10, episode->problem);
+    store__bind_episode(stmt, episode);
     return store__insert_id(stmt, &episode->id, err);
 }
 
@@ -251,7 +261,7 @@ void store__bind_response(sqlite3_stmt *stmt, const struct store_response *respo
     STORE__BIND_FIELD(stmt, 11, response->channel);
 }
 
-static const char sql_response_add[] =
+const char store__sql_response_insert[] =
     "INSERT INTO response (" STORE__RESPONSE_INSERT_COLUMNS ") VALUES (" STORE__RESPONSE_VALUES ") "
     "RETURNING id";
 static const char sql_response_list[] =
@@ -308,7 +318,7 @@ static enum err_code insert_response(struct store__conn *conn, struct store_resp
     sqlite3_stmt *stmt = NULL;
     enum err_code rc = check_response_episode(conn, response, err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_response_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_response_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     store__bind_response(stmt, response);
@@ -341,10 +351,20 @@ enum err_code store_response_list(struct store *store, long long patient_id,
 /* A review resolves every risk flag on a response stored before it: it records the patient's
  * newest response id at the moment it commits, so a flag raised in the same second, or a paper
  * form entered later with an earlier answered_at, is never taken as reviewed. */
-static const char sql_risk_review_add[] =
+const char store__sql_risk_review_insert[] =
     "INSERT INTO risk_review (patient_id, staff_id, at, level, note, through_response_id) "
     "VALUES (?, ?, ?, ?, ?, COALESCE((SELECT MAX(id) FROM response WHERE patient_id = ?), 0)) "
     "RETURNING id";
+
+void store__bind_risk_review(sqlite3_stmt *stmt, const struct store_risk_review *review)
+{
+    sqlite3_bind_int64(stmt, 1, review->patient_id);
+    store__bind_id(stmt, 2, review->staff_id);
+    sqlite3_bind_int64(stmt, 3, review->at);
+    STORE__BIND_FIELD(stmt, 4, review->level);
+    STORE__BIND_FIELD(stmt, 5, review->note);
+    sqlite3_bind_int64(stmt, 6, review->patient_id);
+}
 /* A risk flag is unresolved when its response was stored after the patient's latest review. */
 static const char sql_risk_unresolved[] =
     "SELECT 1 FROM response r WHERE r.patient_id = ? AND (r.flags & ?) <> 0 "
@@ -361,17 +381,12 @@ static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, st
         rc = store__must_exist(conn, store__sql_staff_exists, review->staff_id, "staff_id",
                                "staff member", err);
     if (rc == ERR_OK)
-        rc = store__stmt(conn, sql_risk_review_add, &stmt, err);
+        rc = store__stmt(conn, store__sql_risk_review_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     if (review->at == 0)
         review->at = store__now();
-    sqlite3_bind_int64(stmt, 1, review->patient_id);
-    store__bind_id(stmt, 2, review->staff_id);
-    sqlite3_bind_int64(stmt, 3, review->at);
-    STORE__BIND_FIELD(stmt, 4, review->level);
-    STORE__BIND_FIELD(stmt, 5, review->note);
-    sqlite3_bind_int64(stmt, 6, review->patient_id);
+    store__bind_risk_review(stmt, review);
     return store__insert_id(stmt, &review->id, err);
 }
 
