@@ -18,12 +18,7 @@
 /* An HTML page with `status`: no inline script or style (the CSP would block them). */
 static __attribute__((unused)) void expect_html(const struct test_http_response *res, long status)
 {
-    if (res->status != status)
-        TEST_FAIL("status %ld, want %ld; body: %s", res->status, status, res->body);
-    ASSERT_STR_EQ(test_http_header(res, "Content-Type"), "text/html; charset=utf-8");
-    ASSERT_NOT_CONTAINS(res->body, "<script");
-    ASSERT_NOT_CONTAINS(res->body, " style=");
-    ASSERT_NOT_CONTAINS(res->body, "<style");
+    test_http_expect_html(res, status);
     ASSERT_CONTAINS(res->body, "<body class=\"page page-patient\">");
     ASSERT_CONTAINS(res->body, "<a class=\"help-link\" href=\"/hjalp\">");
 }

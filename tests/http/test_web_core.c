@@ -28,19 +28,8 @@ static long long db_int(const char *sql)
 /* An HTML page as UI.md and the CSP want it. */
 static void expect_page(const struct test_http_response *res, long status)
 {
-    if (res->status != status)
-        TEST_FAIL("status %ld, want %ld; body: %s", res->status, status, res->body);
-    ASSERT_STR_EQ(test_http_header(res, "Content-Type"), "text/html; charset=utf-8");
-    ASSERT_STR_EQ(test_http_header(res, "Content-Security-Policy"), CSP);
-    ASSERT_STR_EQ(test_http_header(res, "X-Frame-Options"), "DENY");
-    ASSERT_STR_EQ(test_http_header(res, "X-Content-Type-Options"), "nosniff");
-    ASSERT_STR_EQ(test_http_header(res, "Referrer-Policy"), "no-referrer");
+    test_http_expect_html(res, status);
     ASSERT_STR_EQ(test_http_header(res, "Cache-Control"), "no-store");
-    ASSERT_TRUE(strncmp(res->body, "<!doctype html>\n<html lang=\"", 28) == 0);
-    ASSERT_CONTAINS(res->body, "<link rel=\"stylesheet\" href=\"/static/stegvis.css\">");
-    ASSERT_NOT_CONTAINS(res->body, "<script");
-    ASSERT_NOT_CONTAINS(res->body, " style=");
-    ASSERT_NOT_CONTAINS(res->body, "<style");
 }
 
 static void expect_redirect(const struct test_http_response *res, const char *location)

@@ -16,6 +16,9 @@
 #include "store/store.h"
 #include "testing.h"
 
+#define T0  1767225600LL /* 2026-01-01 00:00 UTC: the tests' reference time */
+#define DAY 86400LL
+
 struct fixture {
     char dir[64];
     char db[128];
@@ -232,6 +235,22 @@ static inline long long add_response(struct store *store, long long patient_id,
     if (store_response_add(store, &response, &audit, &err) != ERR_OK)
         TEST_FAIL("store_response_add: %s", err.message);
     return response.id;
+}
+
+/* An invitation for PHQ-9 and GAD-7 to `patient_id`'s episode, created at T0. */
+static inline void make_invitation(struct store *store, const char *hash, long long patient_id,
+                                   long long episode_id, long long expires_at)
+{
+    struct store_invitation invitation;
+    memset(&invitation, 0, sizeof(invitation));
+    snprintf(invitation.token_hash, sizeof(invitation.token_hash), "%s", hash);
+    invitation.patient_id = patient_id;
+    invitation.episode_id = episode_id;
+    snprintf(invitation.instruments, sizeof(invitation.instruments), "phq9,gad7");
+    invitation.created_at = T0;
+    invitation.expires_at = expires_at;
+    struct store_audit audit = audit_row(1, "invitation.create", patient_id, T0);
+    ASSERT_EQ_INT(store_invitation_add(store, &invitation, &audit, NULL), ERR_OK);
 }
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#define T0         1767225600LL /* 2026-01-01 00:00 UTC */
 #define THREADS    8
 #define PER_THREAD 200
 

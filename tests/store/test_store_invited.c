@@ -5,24 +5,6 @@
  * offers. Unit 4 = GOTTSUNDA. */
 #include "fixture.h"
 
-#define T0  1767225600LL /* 2026-01-01 00:00 UTC */
-#define DAY 86400LL
-
-static void make_invitation(struct store *store, const char *hash, long long patient_id,
-                            long long episode_id, long long expires_at)
-{
-    struct store_invitation invitation;
-    memset(&invitation, 0, sizeof(invitation));
-    snprintf(invitation.token_hash, sizeof(invitation.token_hash), "%s", hash);
-    invitation.patient_id = patient_id;
-    invitation.episode_id = episode_id;
-    snprintf(invitation.instruments, sizeof(invitation.instruments), "phq9,gad7");
-    invitation.created_at = T0;
-    invitation.expires_at = expires_at;
-    struct store_audit audit = audit_row(1, "invitation.create", patient_id, T0);
-    ASSERT_EQ_INT(store_invitation_add(store, &invitation, &audit, NULL), ERR_OK);
-}
-
 /* One questionnaire's answers as the page sends them: no patient (the invitation says whose). */
 static struct store_response answers(const char *instrument, int total, unsigned flags,
                                      long long at)

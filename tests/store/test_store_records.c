@@ -4,9 +4,6 @@
  * 9 = ULTUNA. Times are around 2026-01-01 00:00 UTC (1767225600). */
 #include "fixture.h"
 
-#define T0  1767225600LL
-#define DAY 86400LL
-
 static long long count_rows(const struct fixture *f, const char *sql)
 {
     return file_int(f->db, sql);

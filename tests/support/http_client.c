@@ -497,3 +497,23 @@ void test_http_expect_problem(const struct test_http_response *res, long status)
     ASSERT_TRUE(title != NULL && title[0] != '\0');
     ASSERT_TRUE(detail != NULL && detail[0] != '\0');
 }
+
+#define TEST_HTTP_CSP                                                                              \
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "                   \
+    "frame-ancestors 'none'; base-uri 'none'"
+
+void test_http_expect_html(const struct test_http_response *res, long status)
+{
+    if (res->status != status)
+        TEST_FAIL("status %ld, want %ld; body: %s", res->status, status, res->body);
+    ASSERT_STR_EQ(test_http_header(res, "Content-Type"), "text/html; charset=utf-8");
+    ASSERT_STR_EQ(test_http_header(res, "Content-Security-Policy"), TEST_HTTP_CSP);
+    ASSERT_STR_EQ(test_http_header(res, "X-Frame-Options"), "DENY");
+    ASSERT_STR_EQ(test_http_header(res, "X-Content-Type-Options"), "nosniff");
+    ASSERT_STR_EQ(test_http_header(res, "Referrer-Policy"), "no-referrer");
+    ASSERT_TRUE(strncmp(res->body, "<!doctype html>\n<html lang=\"", 28) == 0);
+    ASSERT_CONTAINS(res->body, "<link rel=\"stylesheet\" href=\"/static/stegvis.css\">");
+    ASSERT_NOT_CONTAINS(res->body, "<script");
+    ASSERT_NOT_CONTAINS(res->body, " style=");
+    ASSERT_NOT_CONTAINS(res->body, "<style");
+}

@@ -119,6 +119,10 @@ void test_http_response_free(struct test_http_response *res);
  * unless the answer is 200 with a csrf_token. */
 void test_http_login(struct test_http_client *client, const char *username, const char *password);
 
+/* Check an HTML page as UI.md and the Content-Security-Policy want it: `status`, text/html,
+ * every security header, the doctype and the one stylesheet, and no inline script or style. */
+void test_http_expect_html(const struct test_http_response *res, long status);
+
 /* Check the problem+json shape of `res`: Content-Type, "status" equal to the HTTP status and
  * `status`, and a non-empty "title" and "detail". */
 void test_http_expect_problem(const struct test_http_response *res, long status);
