@@ -433,9 +433,16 @@ void server_stop(struct server *server)
         return;
     MHD_socket listen_fd = MHD_quiesce_daemon(server->daemon);
     /* On Linux shutdown() makes a listening socket refuse new connections at once; it stays
-     * open (libmicrohttpd may still refer to it) until the daemon is stopped. */
-    if (listen_fd != MHD_INVALID_SOCKET)
+     * open (libmicrohttpd may still refer to it) until the daemon is stopped. The worker
+     * threads drop the socket from their epoll sets when the quiesce wakes them (ITC); shutting
+     * it down before they have done so lets a worker see it fail and drop it first, and
+     * libmicrohttpd 0.9.75 then aborts ("Failed to remove listen FD from epoll set"). So give
+     * them a moment first. */
+    if (listen_fd != MHD_INVALID_SOCKET) {
+        struct timespec settle = { 0, 200 * 1000000L };
+        nanosleep(&settle, NULL);
         (void)shutdown(listen_fd, SHUT_RDWR);
+    }
     wait_for_requests(server);
     MHD_stop_daemon(server->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
