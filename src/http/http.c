@@ -161,7 +161,7 @@ void http_problem(struct http_request *req, struct http_response *res, int statu
     send_problem(req, res, status, title, detail, pointer);
 }
 
-static int status_of_error(enum err_code code)
+int http_status_of_error(enum err_code code)
 {
     switch (code) {
     case ERR_INVALID:
@@ -236,7 +236,7 @@ static const char *field_pointer(struct http_request *req, const char *field)
 void http_problem_from_error(struct http_request *req, struct http_response *res,
                              const struct error *err)
 {
-    int status = status_of_error(err->code);
+    int status = http_status_of_error(err->code);
     if (status >= 500) {
         fprintf(stderr, "stegvis: %d on %s %s: %s: %s\n", status, req->method, req->path,
                 error_code_name(err->code), err->message);

@@ -86,6 +86,9 @@ void http_json(struct http_request *req, struct http_response *res, int status, 
 void http_problem(struct http_request *req, struct http_response *res, int status,
                   const char *title, const char *detail, const char *pointer);
 
+/* The HTTP status that fits an error code (the mapping below); used by pages and API alike. */
+int http_status_of_error(enum err_code code);
+
 /* Answer the problem that fits an error from core or the store: ERR_INVALID and
  * ERR_UNPROCESSABLE 422, ERR_NOT_FOUND 404, ERR_CONFLICT 409, ERR_FORBIDDEN 403,
  * ERR_UNAUTHORIZED 401, ERR_GONE 410, ERR_TOO_LARGE 413, ERR_UNAVAILABLE 503, others 500

@@ -267,17 +267,8 @@ static void read_appointment(sqlite3_stmt *stmt, void *elem)
 static enum err_code intervention_must_exist(struct store__conn *conn, const char *code,
                                              size_t size, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__stmt(conn, sql_intervention_exists, &stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    store__bind_text(stmt, 1, code, size);
-    int row = store__step(stmt, err);
-    store__done(stmt);
-    if (row == 0)
-        return error_set(err, ERR_NOT_FOUND, "intervention_code", "intervention %.*s not found",
-                         (int)strnlen(code, size), code);
-    return row < 0 ? (enum err_code)row : ERR_OK;
+    return store__code_must_exist(conn, sql_intervention_exists, code, size, "intervention_code",
+                                  "intervention", err);
 }
 
 static enum err_code appointment_add_job(struct store__conn *conn, void *arg, struct error *err)

@@ -486,20 +486,28 @@ enum err_code store__changed(struct store__conn *conn, const char *field, struct
     return rc;
 }
 
-enum err_code store__municipality_must_exist(struct store__conn *conn, const char *code,
-                                             size_t size, struct error *err)
+enum err_code store__code_must_exist(struct store__conn *conn, const char *sql, const char *code,
+                                     size_t size, const char *field, const char *what,
+                                     struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    enum err_code rc = store__stmt(conn, sql_municipality_exists, &stmt, err);
+    enum err_code rc = store__stmt(conn, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     store__bind_text(stmt, 1, code, size);
     int row = store__step(stmt, err);
     store__done(stmt);
     if (row == 0)
-        return error_set(err, ERR_NOT_FOUND, "municipality_code", "municipality %.*s not found",
+        return error_set(err, ERR_NOT_FOUND, field, "%s %.*s not found", what,
                          (int)strnlen(code, size), code);
     return row < 0 ? (enum err_code)row : ERR_OK;
+}
+
+enum err_code store__municipality_must_exist(struct store__conn *conn, const char *code,
+                                             size_t size, struct error *err)
+{
+    return store__code_must_exist(conn, sql_municipality_exists, code, size, "municipality_code",
+                                  "municipality", err);
 }
 
 /* ---- binding and columns ---- */

@@ -172,6 +172,12 @@ enum err_code store__audit_insert(struct store__conn *conn, const struct store_a
 enum err_code store__must_exist(struct store__conn *conn, const char *sql, long long id,
                                 const char *field, const char *what, struct error *err) WARN_UNUSED;
 
+/* ERR_NOT_FOUND ("WHAT CODE not found", `field`) unless `sql` (one text parameter) finds a row
+ * for `code` (at most `size` bytes). */
+enum err_code store__code_must_exist(struct store__conn *conn, const char *sql, const char *code,
+                                     size_t size, const char *field, const char *what,
+                                     struct error *err) WARN_UNUSED;
+
 /* ERR_OK when the municipality `code` (a field of `size` bytes) exists, else ERR_NOT_FOUND with
  * field "municipality_code". */
 enum err_code store__municipality_must_exist(struct store__conn *conn, const char *code,

@@ -107,7 +107,7 @@ void staff_triage(struct http_request *req, struct http_response *res)
     struct error err;
     error_clear(&err);
     if (api_do_triage(req, &rows, &count, &err) != ERR_OK)
-        return web_error_page(req, res, staff_status(err.code), NULL);
+        return web_error_page(req, res, http_status_of_error(err.code), NULL);
     struct html h;
     html_begin(&h, req);
     web_page_begin(&h, req, WEB_STAFF, web_t(req, "staff.triage.title"));

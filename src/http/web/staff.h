@@ -54,9 +54,6 @@ void staff_redirect(struct http_request *req, struct http_response *res, const c
  * CSRF token is missing or wrong. */
 const struct web_form *staff_form(struct http_request *req, struct http_response *res);
 
-/* The HTTP status of a failed action (422 invalid, 409 conflict, ...). */
-int staff_status(enum err_code code);
-
 /* ---- forms as the API's JSON (staff_util.c) ---- */
 
 /* obj[name] = the field's text, when the field is there and not empty. */

@@ -112,7 +112,7 @@ static void render(struct http_request *req, struct http_response *res, const st
     if (api_staff_visible(req, &list, &count, &err) != ERR_OK ||
         store_unit_list(req->app->store, &units, &unit_count, &err) != ERR_OK) {
         free(list);
-        return web_error_page(req, res, staff_status(err.code), NULL);
+        return web_error_page(req, res, http_status_of_error(err.code), NULL);
     }
     const char *created = http_query(req, "skapad");
     struct html h;
@@ -156,7 +156,7 @@ void staff_admin_staff_post(struct http_request *req, struct http_response *res)
     enum err_code rc = api_do_staff_create(req, body, &staff, &err);
     json_decref(body);
     if (rc != ERR_OK)
-        return render(req, res, form, &err, staff_status(rc));
+        return render(req, res, form, &err, http_status_of_error(rc));
     web_redirect(
         req, res,
         http_printf(req, "/admin/personal?skapad=%s", web_url_encode(req, staff.username)));

@@ -122,7 +122,7 @@ static void contract_render(struct http_request *req, struct http_response *res,
         store_staff_list(req->app->store, page.episode.unit_id, &staff, &staff_count, &err) !=
             ERR_OK) {
         free(history);
-        return web_error_page(req, res, staff_status(err.code), NULL);
+        return web_error_page(req, res, http_status_of_error(err.code), NULL);
     }
     const struct store_contract *current = count > 0 ? &history[count - 1] : NULL;
     struct html h;
@@ -203,7 +203,7 @@ void staff_contract_post(struct http_request *req, struct http_response *res)
     enum err_code rc = api_do_contract_put(req, body, &episode, &audit, &contract, &err);
     json_decref(body);
     if (rc != ERR_OK)
-        return contract_render(req, res, id, form, &err, staff_status(rc));
+        return contract_render(req, res, id, form, &err, http_status_of_error(rc));
     staff_redirect(req, res, http_printf(req, "/episoder/%lld/kontrakt", id));
 }
 
@@ -313,7 +313,7 @@ static void session_render(struct http_request *req, struct http_response *res, 
     if (!staff_episode_open(req, res, id, "appointment.list", &page))
         return;
     if (store_appointment_list(req->app->store, id, &list, &count, &err) != ERR_OK)
-        return web_error_page(req, res, staff_status(err.code), NULL);
+        return web_error_page(req, res, http_status_of_error(err.code), NULL);
     struct html h;
     html_begin(&h, req);
     web_page_begin(&h, req, WEB_STAFF, web_t(req, "staff.session.title"));
@@ -387,7 +387,7 @@ void staff_session_post(struct http_request *req, struct http_response *res)
         return staff_access_failed(req, res, &err);
     rc = record_session(req, form, &page, &err);
     if (rc != ERR_OK)
-        return session_render(req, res, id, form, &err, staff_status(rc));
+        return session_render(req, res, id, form, &err, http_status_of_error(rc));
     staff_redirect(req, res, http_printf(req, "/episoder/%lld/session", id));
 }
 

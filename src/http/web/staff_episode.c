@@ -227,7 +227,7 @@ static void render(struct http_request *req, struct http_response *res, long lon
         store_assessment_list(req->app->store, id, &assessments, &assessment_count, &err) !=
             ERR_OK) {
         free(responses);
-        return web_error_page(req, res, staff_status(err.code), NULL);
+        return web_error_page(req, res, http_status_of_error(err.code), NULL);
     }
     response_count = episode_responses(responses, response_count, id);
     bool recommended = api_episode_recommendation(req, &page.episode, &result, &err) == ERR_OK;
@@ -333,7 +333,7 @@ void staff_assessment_post(struct http_request *req, struct http_response *res)
         return staff_access_failed(req, res, &err);
     if (rc != ERR_OK) {
         struct sent s = { which, form, &err };
-        return render(req, res, id, &s, staff_status(rc));
+        return render(req, res, id, &s, http_status_of_error(rc));
     }
     staff_redirect(req, res, http_printf(req, "/episoder/%lld/bedomning", id));
 }

@@ -106,7 +106,7 @@ void staff_patient_new(struct http_request *req, struct http_response *res)
     enum err_code rc = api_do_patient_create(req, body, &patient, &err);
     json_decref(body);
     if (rc != ERR_OK)
-        return new_patient_page(req, res, form, &err, staff_status(rc));
+        return new_patient_page(req, res, form, &err, http_status_of_error(rc));
     if (open_episode(req, form, patient.id, &err) != ERR_OK)
         fprintf(stderr, "stegvis: new patient %lld: episode not opened: %s\n", patient.id,
                 err.message);
@@ -203,7 +203,7 @@ void staff_invitation_new(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return web_error_page(
-            req, res, staff_status(rc),
+            req, res, http_status_of_error(rc),
             web_t(req, rc == ERR_INVALID ? "staff.error.instruments" : "staff.error.conflict"));
     invitation_page(req, res, &inv, token);
 }

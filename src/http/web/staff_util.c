@@ -58,27 +58,6 @@ const struct web_form *staff_form(struct http_request *req, struct http_response
     return req->form;
 }
 
-int staff_status(enum err_code code)
-{
-    switch (code) {
-    case ERR_INVALID:
-    case ERR_UNPROCESSABLE:
-        return 422;
-    case ERR_NOT_FOUND:
-        return 404;
-    case ERR_CONFLICT:
-        return 409;
-    case ERR_FORBIDDEN:
-        return 403;
-    case ERR_GONE:
-        return 410;
-    case ERR_UNAVAILABLE:
-        return 503;
-    default:
-        return 500;
-    }
-}
-
 /* ---- forms as JSON ------------------------------------------------------------------------ */
 
 void staff_json_text(json_t *obj, const struct web_form *form, const char *name)
@@ -333,7 +312,7 @@ void staff_access_failed(struct http_request *req, struct http_response *res,
 {
     if (needs_reason(err) && strcmp(req->method, "GET") == 0)
         return reason_page(req, res);
-    web_error_page(req, res, staff_status(err->code), web_t(req, field_message(err)));
+    web_error_page(req, res, http_status_of_error(err->code), web_t(req, field_message(err)));
 }
 
 const char *staff_pnr(struct http_request *req, const char *pnr12)
