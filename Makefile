@@ -5,8 +5,10 @@ BUILD       ?= build
 SAN_BUILD   ?= build-sanitize
 JOBS        ?= $(shell nproc)
 DEMO_DB     ?= demo/stegvis-demo.db
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build check test test-sanitize style format demo bench clean
+.PHONY: all deps build check test test-sanitize fuzz fuzz-check style format demo bench clean
 
 all: build
 
@@ -19,7 +21,8 @@ build: deps
 
 # Every test: the normal build (gcc), the style check, then the whole suite again built with
 # clang and AddressSanitizer + UndefinedBehaviorSanitizer (any finding fails the run).
-check: build style test test-sanitize
+# Then every libFuzzer target for 30 seconds from its committed corpus (tests/fuzz/corpus).
+check: build style test test-sanitize fuzz-check
 
 test:
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -31,6 +34,13 @@ test-sanitize: deps
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j$(JOBS)
+
+# libFuzzer targets (clang): `make fuzz` runs each for FUZZ_SECONDS, `make fuzz-check` for 30.
+fuzz: deps
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-check: deps
+	@scripts/fuzz $(FUZZ_BUILD) 30
 
 style:
 	@scripts/check-style
@@ -45,4 +55,4 @@ bench: build
 	@scripts/bench $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(SAN_BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD) $(FUZZ_BUILD)
