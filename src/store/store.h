@@ -1,7 +1,8 @@
 /* store.h - everything Stegvis keeps, behind one interface.
  *
- * The SQLite backend (sqlite*.c) is the embedded default; a PostgreSQL backend comes later behind
- * this same header, so nothing here names SQLite types and all SQL stays portable.
+ * Two backends sit behind this one header: SQLite (the embedded default, a file) and PostgreSQL
+ * (several server processes on one database). The record logic is written once (store_*.c) over
+ * a small statement interface that each backend supplies (sqlite_backend.c, pg_backend.c).
  *
  * Threads: a `struct store` is shared by every worker thread. Reads run on a connection of the
  * calling thread's own (opened on first use, prepared statements cached, closed when the thread
@@ -73,6 +74,9 @@ struct store_stats {
 };
 
 void store_stats(struct store *store, struct store_stats *out);
+
+/* "sqlite" or "postgres". */
+const char *store_backend_name(const struct store *store);
 
 /* ---- audit --------------------------------------------------------------------------------- */
 
@@ -438,7 +442,7 @@ enum err_code store_invitation_get(struct store *store, const char *token_hash,
 
 /* The patient's pages save each questionnaire of an invitation as soon as it is answered (so a
  * risk answer reaches the clinic even if they stop there) and may go back and change it until
- * they finish. These functions live in sqlite_invited.c. */
+ * they finish. These functions live in store_invited.c. */
 
 /* Store the answers to one instrument of the invitation `invitation_hash` at once: a new
  * response the first time, after that a replacement of the earlier one (one response per
@@ -550,7 +554,7 @@ enum err_code store_bulk_commit(struct store_bulk *bulk, struct error *err) WARN
 /* Roll back the chunk in progress and end the bulk load (freed). NULL is allowed. */
 void store_bulk_abort(struct store_bulk *bulk);
 
-/* ---- quality indicators: the facts table (sqlite_facts.c) ------------------------------------ */
+/* ---- quality indicators: the facts table (store_facts.c) ------------------------------------ */
 
 struct indicator_facts;
 struct indicator_episode;

@@ -318,8 +318,10 @@ static void test_urls(void)
     struct store *store = NULL;
     struct error err;
     error_clear(&err);
-    ASSERT_EQ_INT(store_open("postgresql://localhost/stegvis", NULL, &store, &err), ERR_INVALID);
-    ASSERT_STR_EQ(err.message, "this stegvis has no PostgreSQL backend yet: use sqlite:FILE");
+    /* a PostgreSQL url goes to the PostgreSQL backend: nothing listens on port 1 */
+    ASSERT_EQ_INT(store_open("postgresql://127.0.0.1:1/stegvis", NULL, &store, &err),
+                  ERR_UNAVAILABLE);
+    ASSERT_TRUE(strncmp(err.message, "cannot connect to PostgreSQL: ", 30) == 0);
     ASSERT_EQ_INT(store_open("", NULL, &store, &err), ERR_INVALID);
     ASSERT_EQ_INT(store_open("sqlite:", NULL, &store, &err), ERR_INVALID);
     ASSERT_STR_EQ(err.message, "no database file in \"sqlite:\"");

@@ -1,14 +1,14 @@
-/* sqlite_writer.c - the one writer thread and its group commit (see sqlite_internal.h).
+/* store_writer.c - the one writer thread and its group commit (see store_internal.h).
  *
- * Why one writer: SQLite lets one connection write at a time, and with synchronous=FULL every
- * COMMIT costs an fsync. Committing all waiting requests together turns many fsyncs into one
- * while each request is still acknowledged only after its data is on disk. */
-#include "sqlite_internal.h"
+ * Why one writer: SQLite lets one connection write at a time, and with synchronous=FULL (SQLite)
+ * or synchronous_commit (PostgreSQL) every COMMIT costs an fsync. Committing all waiting requests
+ * together turns many fsyncs into one while each request is still acknowledged only after its
+ * data is on disk. With PostgreSQL, several server processes each have such a writer. */
+#include "store_internal.h"
 
 #include <string.h>
 #include <time.h>
 
-static const char sql_begin[] = "BEGIN IMMEDIATE";
 static const char sql_commit[] = "COMMIT";
 static const char sql_savepoint[] = "SAVEPOINT job";
 static const char sql_release[] = "RELEASE job";
@@ -45,20 +45,21 @@ static void run_job(struct store__conn *conn, struct store__job *job)
         job->rc = store__exec(conn, sql_release, &job->err);
         return;
     }
-    /* Undo this job alone; the others in the transaction stay. If even that fails, SQLite has
-     * ended the transaction and run_batch() sees it. */
+    /* Undo this job alone; the others in the transaction stay. If even that fails, the database
+     * has ended the transaction and run_batch() sees it. */
     struct error ignored;
-    if (sqlite3_get_autocommit(conn->db) || store__exec(conn, sql_rollback_to, &ignored) != ERR_OK)
+    if (!store__in_transaction(conn) || store__exec(conn, sql_rollback_to, &ignored) != ERR_OK)
         return;
     if (store__exec(conn, sql_release, &ignored) != ERR_OK)
-        sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+        store__rollback(conn);
 }
 
 /* The database itself ended the transaction (SQLite rolls back on some I/O and full-disk
- * errors): everything before `job` in it is lost, so those callers are told to try again. */
+ * errors; a lost PostgreSQL connection ends it too): everything before `job` in it is lost, so
+ * those callers are told to try again. */
 static bool transaction_lost(struct store__conn *conn)
 {
-    return sqlite3_get_autocommit(conn->db) != 0;
+    return !store__in_transaction(conn);
 }
 
 /* Run the jobs from `first` (a NULL-terminated list) in as few transactions as possible. Sets
@@ -68,7 +69,7 @@ static long long run_batch(struct store__conn *conn, struct store__job *first)
     struct store__job *begun = first; /* the first job of the open transaction */
     struct error err;
     error_clear(&err);
-    enum err_code rc = store__exec(conn, sql_begin, &err);
+    enum err_code rc = store__begin(conn, &err);
     if (rc != ERR_OK) {
         fail_jobs(first, NULL, rc, &err);
         return 0;
@@ -84,7 +85,7 @@ static long long run_batch(struct store__conn *conn, struct store__job *first)
         begun = job->next;
         if (begun == NULL)
             return 0;
-        rc = store__exec(conn, sql_begin, &err);
+        rc = store__begin(conn, &err);
         if (rc != ERR_OK) {
             fail_jobs(begun, NULL, rc, &err);
             return 0;
@@ -92,8 +93,7 @@ static long long run_batch(struct store__conn *conn, struct store__job *first)
     }
     rc = store__exec(conn, sql_commit, &err);
     if (rc != ERR_OK) {
-        if (!sqlite3_get_autocommit(conn->db))
-            sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
+        store__rollback(conn);
         fail_jobs(begun, NULL, rc, &err);
         return 0;
     }

@@ -1,6 +1,6 @@
-/* sqlite_seed.c - a new database's region: municipalities, units, interventions and which unit
+/* store_seed.c - a new database's region: municipalities, units, interventions and which unit
  * offers which, from the JSON of data/region.json. */
-#include "sqlite_internal.h"
+#include "store_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -39,7 +39,7 @@ static enum err_code member_array(json_t *root, const char *key, json_t **out, s
 
 /* Run `stmt` (bound by the caller). A constraint it breaks is a mistake in the region file:
  * ERR_INVALID naming `where` in it. */
-static enum err_code insert(sqlite3_stmt *stmt, const char *where, struct error *err)
+static enum err_code insert(struct store__stmt *stmt, const char *where, struct error *err)
 {
     struct error cause;
     error_clear(&cause);
@@ -60,7 +60,7 @@ static enum err_code seed_municipalities(struct store__conn *conn, json_t *list,
         char where[64];
         snprintf(where, sizeof(where), "/municipalities/%zu", i);
         const char *code, *name;
-        sqlite3_stmt *stmt = NULL;
+        struct store__stmt *stmt = NULL;
         enum err_code rc = member_text(item, "code", where, &code, err);
         if (rc == ERR_OK)
             rc = member_text(item, "name", where, &name, err);
@@ -68,8 +68,8 @@ static enum err_code seed_municipalities(struct store__conn *conn, json_t *list,
             rc = store__stmt(conn, sql_municipality_add, &stmt, err);
         if (rc != ERR_OK)
             return rc;
-        sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+        store__bind_str(stmt, 1, code);
+        store__bind_str(stmt, 2, name);
         rc = insert(stmt, where, err);
         if (rc != ERR_OK)
             return rc;
@@ -89,7 +89,7 @@ static enum err_code seed_interventions(struct store__conn *conn, json_t *list, 
         const char *code, *sv, *en;
         json_t *name = json_object_get(item, "name");
         json_t *step = json_object_get(item, "step");
-        sqlite3_stmt *stmt = NULL;
+        struct store__stmt *stmt = NULL;
         enum err_code rc = member_text(item, "code", where, &code, err);
         if (rc == ERR_OK && (!json_is_integer(step) || json_integer_value(step) < 0 ||
                              json_integer_value(step) > 4))
@@ -102,10 +102,10 @@ static enum err_code seed_interventions(struct store__conn *conn, json_t *list, 
             rc = store__stmt(conn, sql_intervention_add, &stmt, err);
         if (rc != ERR_OK)
             return rc;
-        sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(stmt, 2, json_integer_value(step));
-        sqlite3_bind_text(stmt, 3, sv, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 4, en, -1, SQLITE_STATIC);
+        store__bind_str(stmt, 1, code);
+        store__bind_int64(stmt, 2, json_integer_value(step));
+        store__bind_str(stmt, 3, sv);
+        store__bind_str(stmt, 4, en);
         rc = insert(stmt, where, err);
         if (rc != ERR_OK)
             return rc;
@@ -122,7 +122,7 @@ static enum err_code seed_units(struct store__conn *conn, json_t *list, struct e
         char where[64];
         snprintf(where, sizeof(where), "/units/%zu", i);
         const char *code, *name, *kind, *municipality;
-        sqlite3_stmt *stmt = NULL;
+        struct store__stmt *stmt = NULL;
         enum err_code rc = member_text(item, "code", where, &code, err);
         if (rc == ERR_OK)
             rc = member_text(item, "name", where, &name, err);
@@ -134,10 +134,10 @@ static enum err_code seed_units(struct store__conn *conn, json_t *list, struct e
             rc = store__stmt(conn, sql_unit_add, &stmt, err);
         if (rc != ERR_OK)
             return rc;
-        sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 3, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(stmt, 4, municipality, -1, SQLITE_STATIC);
+        store__bind_str(stmt, 1, code);
+        store__bind_str(stmt, 2, name);
+        store__bind_str(stmt, 3, kind);
+        store__bind_str(stmt, 4, municipality);
         rc = insert(stmt, where, err);
         if (rc != ERR_OK)
             return rc;
@@ -148,13 +148,13 @@ static enum err_code seed_units(struct store__conn *conn, json_t *list, struct e
 static enum err_code unit_id(struct store__conn *conn, const char *code, const char *where,
                              long long *id, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_unit_id, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 1, code);
     int row = store__step(stmt, err);
-    *id = row == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+    *id = row == 1 ? store__column_int64(stmt, 0) : 0;
     store__done(stmt);
     if (row == 0)
         return error_set(err, ERR_INVALID, where, "region: %s: no unit with code %s", where, code);
@@ -184,15 +184,15 @@ static enum err_code seed_offers(struct store__conn *conn, json_t *offers, struc
         json_t *item;
         json_array_foreach(list, i, item)
         {
-            sqlite3_stmt *stmt = NULL;
+            struct store__stmt *stmt = NULL;
             if (json_string_value(item) == NULL)
                 return error_set(err, ERR_INVALID, where, "region: %s/%zu must be a string", where,
                                  i);
             rc = store__stmt(conn, sql_offer_add, &stmt, err);
             if (rc != ERR_OK)
                 return rc;
-            sqlite3_bind_int64(stmt, 1, id);
-            sqlite3_bind_text(stmt, 2, json_string_value(item), -1, SQLITE_STATIC);
+            store__bind_int64(stmt, 1, id);
+            store__bind_str(stmt, 2, json_string_value(item));
             rc = insert(stmt, where, err);
             if (rc != ERR_OK)
                 return rc;

@@ -1,6 +1,6 @@
-/* sqlite_records.c - patients, episodes, responses and risk reviews (invitations and the
- * responses given through them: sqlite_invited.c). */
-#include "sqlite_internal.h"
+/* store_records.c - patients, episodes, responses and risk reviews (invitations and the
+ * responses given through them: store_invited.c). */
+#include "store_internal.h"
 
 #include <string.h>
 
@@ -16,7 +16,7 @@ const char store__sql_patient_insert[] =
     "INSERT INTO patient (pnr, name, birth_date, sex, municipality_code, listed_unit_id, "
     "contact, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-void store__bind_patient(sqlite3_stmt *stmt, const struct store_patient *patient)
+void store__bind_patient(struct store__stmt *stmt, const struct store_patient *patient)
 {
     STORE__BIND_FIELD(stmt, 1, patient->pnr);
     STORE__BIND_FIELD(stmt, 2, patient->name);
@@ -26,31 +26,31 @@ void store__bind_patient(sqlite3_stmt *stmt, const struct store_patient *patient
                              sizeof(patient->municipality_code));
     store__bind_id(stmt, 6, patient->listed_unit_id);
     STORE__BIND_FIELD(stmt, 7, patient->contact);
-    sqlite3_bind_int64(stmt, 8, patient->created_at);
+    store__bind_int64(stmt, 8, patient->created_at);
 }
 static const char sql_patient_get[] = PATIENT_COLUMNS "WHERE id = ?";
 static const char sql_patient_by_pnr[] = PATIENT_COLUMNS "WHERE pnr = ?";
 static const char sql_patient_at_unit[] =
     "SELECT 1 FROM episode WHERE patient_id = ? AND unit_id = ? LIMIT 1";
 
-static void read_patient(sqlite3_stmt *stmt, void *elem)
+static void read_patient(struct store__stmt *stmt, void *elem)
 {
     struct store_patient *patient = elem;
-    patient->id = sqlite3_column_int64(stmt, 0);
+    patient->id = store__column_int64(stmt, 0);
     STORE__COLUMN_FIELD(stmt, 1, patient->pnr);
     STORE__COLUMN_FIELD(stmt, 2, patient->name);
     STORE__COLUMN_FIELD(stmt, 3, patient->birth_date);
     STORE__COLUMN_FIELD(stmt, 4, patient->sex);
     STORE__COLUMN_FIELD(stmt, 5, patient->municipality_code);
-    patient->listed_unit_id = sqlite3_column_int64(stmt, 6);
+    patient->listed_unit_id = store__column_int64(stmt, 6);
     STORE__COLUMN_FIELD(stmt, 7, patient->contact);
-    patient->created_at = sqlite3_column_int64(stmt, 8);
+    patient->created_at = store__column_int64(stmt, 8);
 }
 
 static enum err_code patient_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_patient *patient = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = ERR_OK;
     if (patient->listed_unit_id != 0)
         rc = store__must_exist(conn, store__sql_unit_exists, patient->listed_unit_id,
@@ -102,27 +102,27 @@ enum err_code store_patient_get(struct store *store, long long id, struct store_
 enum err_code store_patient_by_pnr(struct store *store, const char *pnr12,
                                    struct store_patient *out, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     memset(out, 0, sizeof(*out));
     if (pnr12 == NULL)
         return error_set(err, ERR_INVALID, "pnr", "no personnummer given");
     enum err_code rc = store__read(store, sql_patient_by_pnr, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, pnr12, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 1, pnr12);
     return store__get_one(stmt, read_patient, out, "pnr", err, "no patient with this personnummer");
 }
 
 enum err_code store_patient_at_unit(struct store *store, long long patient_id, long long unit_id,
                                     bool *yes, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     *yes = false;
     enum err_code rc = store__read(store, sql_patient_at_unit, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, patient_id);
-    sqlite3_bind_int64(stmt, 2, unit_id);
+    store__bind_int64(stmt, 1, patient_id);
+    store__bind_int64(stmt, 2, unit_id);
     int row = store__step(stmt, err);
     store__done(stmt);
     *yes = row == 1;
@@ -140,17 +140,17 @@ const char store__sql_episode_insert[] =
     "treatment_started_at, ended_at, end_reason, step, problem) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-void store__bind_episode(sqlite3_stmt *stmt, const struct store_episode *episode)
+void store__bind_episode(struct store__stmt *stmt, const struct store_episode *episode)
 {
-    sqlite3_bind_int64(stmt, 1, episode->patient_id);
-    sqlite3_bind_int64(stmt, 2, episode->unit_id);
+    store__bind_int64(stmt, 1, episode->patient_id);
+    store__bind_int64(stmt, 2, episode->unit_id);
     STORE__BIND_FIELD(stmt, 3, episode->source);
-    sqlite3_bind_int64(stmt, 4, episode->referred_at);
-    sqlite3_bind_int64(stmt, 5, episode->assessed_at);
-    sqlite3_bind_int64(stmt, 6, episode->treatment_started_at);
-    sqlite3_bind_int64(stmt, 7, episode->ended_at);
+    store__bind_int64(stmt, 4, episode->referred_at);
+    store__bind_int64(stmt, 5, episode->assessed_at);
+    store__bind_int64(stmt, 6, episode->treatment_started_at);
+    store__bind_int64(stmt, 7, episode->ended_at);
     STORE__BIND_FIELD(stmt, 8, episode->end_reason);
-    sqlite3_bind_int(stmt, 9, episode->step);
+    store__bind_int(stmt, 9, episode->step);
     STORE__BIND_FIELD(stmt, 10, episode->problem);
 }
 static const char sql_episode_get[] = EPISODE_COLUMNS "WHERE id = ?";
@@ -160,26 +160,26 @@ static const char sql_episode_update[] =
 static const char sql_episode_list[] =
     EPISODE_COLUMNS "WHERE patient_id = ? ORDER BY referred_at, id";
 
-static void read_episode(sqlite3_stmt *stmt, void *elem)
+static void read_episode(struct store__stmt *stmt, void *elem)
 {
     struct store_episode *episode = elem;
-    episode->id = sqlite3_column_int64(stmt, 0);
-    episode->patient_id = sqlite3_column_int64(stmt, 1);
-    episode->unit_id = sqlite3_column_int64(stmt, 2);
+    episode->id = store__column_int64(stmt, 0);
+    episode->patient_id = store__column_int64(stmt, 1);
+    episode->unit_id = store__column_int64(stmt, 2);
     STORE__COLUMN_FIELD(stmt, 3, episode->source);
-    episode->referred_at = sqlite3_column_int64(stmt, 4);
-    episode->assessed_at = sqlite3_column_int64(stmt, 5);
-    episode->treatment_started_at = sqlite3_column_int64(stmt, 6);
-    episode->ended_at = sqlite3_column_int64(stmt, 7);
+    episode->referred_at = store__column_int64(stmt, 4);
+    episode->assessed_at = store__column_int64(stmt, 5);
+    episode->treatment_started_at = store__column_int64(stmt, 6);
+    episode->ended_at = store__column_int64(stmt, 7);
     STORE__COLUMN_FIELD(stmt, 8, episode->end_reason);
-    episode->step = sqlite3_column_int(stmt, 9);
+    episode->step = store__column_int(stmt, 9);
     STORE__COLUMN_FIELD(stmt, 10, episode->problem);
 }
 
 static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_episode *episode = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__must_exist(conn, store__sql_patient_exists, episode->patient_id,
                                          "patient_id", "patient", err);
     if (rc == ERR_OK)
@@ -209,16 +209,16 @@ enum err_code store_episode_get(struct store *store, long long id, struct store_
 static enum err_code episode_update_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct store_episode *episode = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_episode_update, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, episode->assessed_at);
-    sqlite3_bind_int64(stmt, 2, episode->treatment_started_at);
-    sqlite3_bind_int64(stmt, 3, episode->ended_at);
+    store__bind_int64(stmt, 1, episode->assessed_at);
+    store__bind_int64(stmt, 2, episode->treatment_started_at);
+    store__bind_int64(stmt, 3, episode->ended_at);
     STORE__BIND_FIELD(stmt, 4, episode->end_reason);
-    sqlite3_bind_int(stmt, 5, episode->step);
-    sqlite3_bind_int64(stmt, 6, episode->id);
+    store__bind_int(stmt, 5, episode->step);
+    store__bind_int64(stmt, 6, episode->id);
     rc = store__step_done(stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -246,17 +246,17 @@ enum err_code store_episode_list(struct store *store, long long patient_id,
 /* Bind a response's columns 1-11 in the order every response INSERT lists them: patient_id,
  * episode_id, instrument, answers, total, band, severity, flags, answered_at, entered_by,
  * channel. */
-void store__bind_response(sqlite3_stmt *stmt, const struct store_response *response)
+void store__bind_response(struct store__stmt *stmt, const struct store_response *response)
 {
-    sqlite3_bind_int64(stmt, 1, response->patient_id);
+    store__bind_int64(stmt, 1, response->patient_id);
     store__bind_id(stmt, 2, response->episode_id);
     STORE__BIND_FIELD(stmt, 3, response->instrument);
     STORE__BIND_FIELD(stmt, 4, response->answers);
-    sqlite3_bind_int(stmt, 5, response->total);
+    store__bind_int(stmt, 5, response->total);
     STORE__BIND_FIELD(stmt, 6, response->band);
-    sqlite3_bind_int(stmt, 7, response->severity);
-    sqlite3_bind_int64(stmt, 8, response->flags);
-    sqlite3_bind_int64(stmt, 9, response->answered_at);
+    store__bind_int(stmt, 7, response->severity);
+    store__bind_int64(stmt, 8, response->flags);
+    store__bind_int64(stmt, 9, response->answered_at);
     store__bind_id(stmt, 10, response->entered_by);
     STORE__BIND_FIELD(stmt, 11, response->channel);
 }
@@ -268,20 +268,20 @@ static const char sql_response_list[] =
     STORE__RESPONSE_COLUMNS "WHERE patient_id = ? ORDER BY answered_at, id";
 static const char sql_episode_patient[] = "SELECT patient_id FROM episode WHERE id = ?";
 
-void store__read_response(sqlite3_stmt *stmt, void *elem)
+void store__read_response(struct store__stmt *stmt, void *elem)
 {
     struct store_response *response = elem;
-    response->id = sqlite3_column_int64(stmt, 0);
-    response->patient_id = sqlite3_column_int64(stmt, 1);
-    response->episode_id = sqlite3_column_int64(stmt, 2);
+    response->id = store__column_int64(stmt, 0);
+    response->patient_id = store__column_int64(stmt, 1);
+    response->episode_id = store__column_int64(stmt, 2);
     STORE__COLUMN_FIELD(stmt, 3, response->instrument);
     STORE__COLUMN_FIELD(stmt, 4, response->answers);
-    response->total = sqlite3_column_int(stmt, 5);
+    response->total = store__column_int(stmt, 5);
     STORE__COLUMN_FIELD(stmt, 6, response->band);
-    response->severity = sqlite3_column_int(stmt, 7);
-    response->flags = (unsigned)sqlite3_column_int64(stmt, 8);
-    response->answered_at = sqlite3_column_int64(stmt, 9);
-    response->entered_by = sqlite3_column_int64(stmt, 10);
+    response->severity = store__column_int(stmt, 7);
+    response->flags = (unsigned)store__column_int64(stmt, 8);
+    response->answered_at = store__column_int64(stmt, 9);
+    response->entered_by = store__column_int64(stmt, 10);
     STORE__COLUMN_FIELD(stmt, 11, response->channel);
 }
 
@@ -293,13 +293,13 @@ static enum err_code check_response_episode(struct store__conn *conn,
     if (response->episode_id == 0)
         return store__must_exist(conn, store__sql_patient_exists, response->patient_id,
                                  "patient_id", "patient", err);
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_episode_patient, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, response->episode_id);
+    store__bind_int64(stmt, 1, response->episode_id);
     int row = store__step(stmt, err);
-    long long owner = row == 1 ? sqlite3_column_int64(stmt, 0) : 0;
+    long long owner = row == 1 ? store__column_int64(stmt, 0) : 0;
     store__done(stmt);
     if (row < 0)
         return (enum err_code)row;
@@ -315,7 +315,7 @@ static enum err_code check_response_episode(struct store__conn *conn,
 static enum err_code insert_response(struct store__conn *conn, struct store_response *response,
                                      struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = check_response_episode(conn, response, err);
     if (rc == ERR_OK)
         rc = store__stmt(conn, store__sql_response_insert, &stmt, err);
@@ -356,14 +356,14 @@ const char store__sql_risk_review_insert[] =
     "VALUES (?, ?, ?, ?, ?, COALESCE((SELECT MAX(id) FROM response WHERE patient_id = ?), 0)) "
     "RETURNING id";
 
-void store__bind_risk_review(sqlite3_stmt *stmt, const struct store_risk_review *review)
+void store__bind_risk_review(struct store__stmt *stmt, const struct store_risk_review *review)
 {
-    sqlite3_bind_int64(stmt, 1, review->patient_id);
+    store__bind_int64(stmt, 1, review->patient_id);
     store__bind_id(stmt, 2, review->staff_id);
-    sqlite3_bind_int64(stmt, 3, review->at);
+    store__bind_int64(stmt, 3, review->at);
     STORE__BIND_FIELD(stmt, 4, review->level);
     STORE__BIND_FIELD(stmt, 5, review->note);
-    sqlite3_bind_int64(stmt, 6, review->patient_id);
+    store__bind_int64(stmt, 6, review->patient_id);
 }
 /* A risk flag is unresolved when its response was stored after the patient's latest review. */
 static const char sql_risk_unresolved[] =
@@ -374,7 +374,7 @@ static const char sql_risk_unresolved[] =
 static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_risk_review *review = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__must_exist(conn, store__sql_patient_exists, review->patient_id,
                                          "patient_id", "patient", err);
     if (rc == ERR_OK && review->staff_id != 0)
@@ -399,13 +399,13 @@ enum err_code store_risk_review_add(struct store *store, struct store_risk_revie
 enum err_code store_risk_unresolved(struct store *store, long long patient_id, bool *yes,
                                     struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     *yes = false;
     enum err_code rc = store__read(store, sql_risk_unresolved, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, patient_id);
-    sqlite3_bind_int64(stmt, 2, FLAG_RISK);
+    store__bind_int64(stmt, 1, patient_id);
+    store__bind_int64(stmt, 2, FLAG_RISK);
     int row = store__step(stmt, err);
     store__done(stmt);
     *yes = row == 1;

@@ -1,5 +1,5 @@
-/* sqlite_training.c - the courses staff have completed. */
-#include "sqlite_internal.h"
+/* store_training.c - the courses staff have completed. */
+#include "store_internal.h"
 
 #include <string.h>
 
@@ -12,27 +12,27 @@ static const char sql_training_list_all[] =
 static const char sql_training_list_staff[] = "SELECT staff_id, course, completed_at FROM training "
                                               "WHERE staff_id = ? ORDER BY staff_id, course";
 
-static void read_training(sqlite3_stmt *stmt, void *elem)
+static void read_training(struct store__stmt *stmt, void *elem)
 {
     struct store_training *training = elem;
-    training->staff_id = sqlite3_column_int64(stmt, 0);
+    training->staff_id = store__column_int64(stmt, 0);
     STORE__COLUMN_FIELD(stmt, 1, training->course);
-    training->completed_at = sqlite3_column_int64(stmt, 2);
+    training->completed_at = store__column_int64(stmt, 2);
 }
 
 static enum err_code training_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct store_training *training = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__must_exist(conn, store__sql_staff_exists, training->staff_id,
                                          "staff_id", "staff member", err);
     if (rc == ERR_OK)
         rc = store__stmt(conn, sql_training_add, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, training->staff_id);
+    store__bind_int64(stmt, 1, training->staff_id);
     STORE__BIND_FIELD(stmt, 2, training->course);
-    sqlite3_bind_int64(stmt, 3, training->completed_at);
+    store__bind_int64(stmt, 3, training->completed_at);
     return store__step_done(stmt, err);
 }
 

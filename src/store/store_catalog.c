@@ -1,5 +1,5 @@
-/* sqlite_catalog.c - the region's interventions and which unit offers which. */
-#include "sqlite_internal.h"
+/* store_catalog.c - the region's interventions and which unit offers which. */
+#include "store_internal.h"
 
 #include <string.h>
 
@@ -8,19 +8,19 @@ static const char sql_intervention_list[] =
 static const char sql_unit_offer_list[] = "SELECT unit_id, intervention_code FROM "
                                           "unit_intervention ORDER BY unit_id, intervention_code";
 
-static void read_intervention(sqlite3_stmt *stmt, void *elem)
+static void read_intervention(struct store__stmt *stmt, void *elem)
 {
     struct store_intervention *intervention = elem;
     STORE__COLUMN_FIELD(stmt, 0, intervention->code);
-    intervention->step = sqlite3_column_int(stmt, 1);
+    intervention->step = store__column_int(stmt, 1);
     STORE__COLUMN_FIELD(stmt, 2, intervention->name_sv);
     STORE__COLUMN_FIELD(stmt, 3, intervention->name_en);
 }
 
-static void read_offer(sqlite3_stmt *stmt, void *elem)
+static void read_offer(struct store__stmt *stmt, void *elem)
 {
     struct store_unit_offer *offer = elem;
-    offer->unit_id = sqlite3_column_int64(stmt, 0);
+    offer->unit_id = store__column_int64(stmt, 0);
     STORE__COLUMN_FIELD(stmt, 1, offer->intervention_code);
 }
 

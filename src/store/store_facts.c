@@ -1,9 +1,9 @@
-/* sqlite_facts.c - the quality indicators' facts table (core/indicator.h) from the records.
+/* store_facts.c - the quality indicators' facts table (core/indicator.h) from the records.
  *
  * One query per kind of fact (episodes with their patients, attended appointments, PHQ-9/GAD-7
  * per episode, contracts, step-ups), each in episode-id order, joined in C by looking the
  * episode id up in the sorted list of episodes. Days are instants divided by 86400 (UTC). */
-#include "sqlite_internal.h"
+#include "store_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,11 +91,11 @@ struct facts_load {
 
 /* The calling thread's statement for `sql`, bound to the one episode when there is one. */
 static enum err_code facts_read(struct store *store, const struct facts_load *load, const char *sql,
-                                sqlite3_stmt **stmt, struct error *err)
+                                struct store__stmt **stmt, struct error *err)
 {
     enum err_code rc = store__read(store, sql, stmt, err);
     if (rc == ERR_OK && load->only > 0)
-        sqlite3_bind_int64(*stmt, 1, load->only);
+        store__bind_int64(*stmt, 1, load->only);
     return rc;
 }
 
@@ -139,35 +139,33 @@ static struct indicator_episode *episode_of(struct facts_load *load, long long i
     return &load->episodes[*pos];
 }
 
-static void read_episode_row(const struct facts_load *load, sqlite3_stmt *stmt,
+static void read_episode_row(const struct facts_load *load, struct store__stmt *stmt,
                              struct indicator_episode *ep)
 {
     indicator_episode_init(ep);
-    ep->unit = (int16_t)unit_index(load->maps, sqlite3_column_int64(stmt, 1));
-    ep->municipality =
-        (int16_t)municipality_index(load, (const char *)sqlite3_column_text(stmt, 2));
-    ep->listed_unit = (int16_t)unit_index(load->maps, sqlite3_column_int64(stmt, 3));
+    ep->unit = (int16_t)unit_index(load->maps, store__column_int64(stmt, 1));
+    ep->municipality = (int16_t)municipality_index(load, store__column_str(stmt, 2));
+    ep->listed_unit = (int16_t)unit_index(load->maps, store__column_int64(stmt, 3));
     enum sex sex = SEX_UNKNOWN;
-    if (sex_parse((const char *)sqlite3_column_text(stmt, 4), &sex) != 0)
+    if (sex_parse(store__column_str(stmt, 4), &sex) != 0)
         sex = SEX_UNKNOWN;
     ep->sex = (int8_t)sex;
-    int step = sqlite3_column_int(stmt, 6);
+    int step = store__column_int(stmt, 6);
     ep->step = (int8_t)(step >= 0 && step < FACTS_STEP_COUNT ? step : -1);
-    ep->referred_day = (int32_t)day_of(sqlite3_column_int64(stmt, 7));
-    ep->assessed_day = (int32_t)day_of(sqlite3_column_int64(stmt, 8));
-    ep->treatment_day = (int32_t)day_of(sqlite3_column_int64(stmt, 9));
-    ep->ended_day = (int32_t)day_of(sqlite3_column_int64(stmt, 10));
+    ep->referred_day = (int32_t)day_of(store__column_int64(stmt, 7));
+    ep->assessed_day = (int32_t)day_of(store__column_int64(stmt, 8));
+    ep->treatment_day = (int32_t)day_of(store__column_int64(stmt, 9));
+    ep->ended_day = (int32_t)day_of(store__column_int64(stmt, 10));
     struct date birth;
     struct error ignored;
-    if (ep->referred_day >= 0 &&
-        date_parse((const char *)sqlite3_column_text(stmt, 5), &birth, &ignored) == ERR_OK)
+    if (ep->referred_day >= 0 && date_parse(store__column_str(stmt, 5), &birth, &ignored) == ERR_OK)
         ep->age_band =
             (int8_t)indicator_age_band(date_age_years(birth, date_from_days(ep->referred_day)));
 }
 
 static enum err_code load_episodes(struct store *store, struct facts_load *load, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = facts_read(store, load, load->sql->episodes, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -180,7 +178,7 @@ static enum err_code load_episodes(struct store *store, struct facts_load *load,
             maps->episode_ids = xrealloc(maps->episode_ids, cap * sizeof(*maps->episode_ids));
             load->episodes = xrealloc(load->episodes, cap * sizeof(*load->episodes));
         }
-        maps->episode_ids[maps->episode_count] = sqlite3_column_int64(stmt, 0);
+        maps->episode_ids[maps->episode_count] = store__column_int64(stmt, 0);
         read_episode_row(load, stmt, &load->episodes[maps->episode_count]);
         maps->episode_count++;
     }
@@ -190,15 +188,15 @@ static enum err_code load_episodes(struct store *store, struct facts_load *load,
 
 static enum err_code load_attended(struct store *store, struct facts_load *load, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = facts_read(store, load, load->sql->attended, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int step;
     size_t pos;
     while ((step = store__step(stmt, err)) == 1) {
-        struct indicator_episode *ep = episode_of(load, sqlite3_column_int64(stmt, 0), &pos);
-        long long n = sqlite3_column_int64(stmt, 1);
+        struct indicator_episode *ep = episode_of(load, store__column_int64(stmt, 0), &pos);
+        long long n = store__column_int64(stmt, 1);
         if (ep != NULL)
             ep->sessions_attended = (uint16_t)(n > 65535 ? 65535 : n);
     }
@@ -208,21 +206,21 @@ static enum err_code load_attended(struct store *store, struct facts_load *load,
 
 static enum err_code load_scores(struct store *store, struct facts_load *load, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = facts_read(store, load, load->sql->scores, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int step;
     size_t pos;
     while ((step = store__step(stmt, err)) == 1) {
-        struct indicator_episode *ep = episode_of(load, sqlite3_column_int64(stmt, 0), &pos);
+        struct indicator_episode *ep = episode_of(load, store__column_int64(stmt, 0), &pos);
         if (ep == NULL)
             continue;
-        bool phq9 = strcmp((const char *)sqlite3_column_text(stmt, 1), "phq9") == 0;
-        long long n = sqlite3_column_int64(stmt, 2);
+        bool phq9 = strcmp(store__column_str(stmt, 1), "phq9") == 0;
+        long long n = store__column_int64(stmt, 2);
         uint8_t count = (uint8_t)(n > 255 ? 255 : n);
-        int8_t first = (int8_t)sqlite3_column_int(stmt, 4);
-        int8_t last = (int8_t)sqlite3_column_int(stmt, 5);
+        int8_t first = (int8_t)store__column_int(stmt, 4);
+        int8_t last = (int8_t)store__column_int(stmt, 5);
         if (phq9) {
             ep->phq9_count = count;
             ep->phq9_first = first;
@@ -232,7 +230,7 @@ static enum err_code load_scores(struct store *store, struct facts_load *load, s
             ep->gad7_first = first;
             ep->gad7_last = last;
         }
-        long first_day = day_of(sqlite3_column_int64(stmt, 3));
+        long first_day = day_of(store__column_int64(stmt, 3));
         if (ep->assessed_day >= 0 && first_day <= ep->assessed_day)
             load->assessed_common[pos] |= phq9 ? 1 : 2;
     }
@@ -243,7 +241,7 @@ static enum err_code load_scores(struct store *store, struct facts_load *load, s
 static enum err_code load_flags(struct store *store, struct facts_load *load, bool step_ups,
                                 struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc =
         facts_read(store, load, step_ups ? load->sql->step_ups : load->sql->contracts, &stmt, err);
     if (rc != ERR_OK)
@@ -251,18 +249,18 @@ static enum err_code load_flags(struct store *store, struct facts_load *load, bo
     int step;
     size_t pos;
     while ((step = store__step(stmt, err)) == 1) {
-        struct indicator_episode *ep = episode_of(load, sqlite3_column_int64(stmt, 0), &pos);
+        struct indicator_episode *ep = episode_of(load, store__column_int64(stmt, 0), &pos);
         if (ep == NULL)
             continue;
         if (step_ups) {
             ep->flags |= INDICATOR_STEPPED_UP;
             continue;
         }
-        if (sqlite3_column_int(stmt, 1))
+        if (store__column_int(stmt, 1))
             ep->flags |= INDICATOR_CONTRACT_CONTACT;
-        if (sqlite3_column_int(stmt, 2))
+        if (store__column_int(stmt, 2))
             ep->flags |= INDICATOR_CONTRACT_NEXT_TIME;
-        if (sqlite3_column_int(stmt, 3))
+        if (store__column_int(stmt, 3))
             ep->flags |= INDICATOR_CONTRACT_GOALS;
     }
     store__done(stmt);

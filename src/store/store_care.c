@@ -1,5 +1,5 @@
-/* sqlite_care.c - assessments, contracts (with every version kept), appointments, triage. */
-#include "sqlite_internal.h"
+/* store_care.c - assessments, contracts (with every version kept), appointments, triage. */
+#include "store_internal.h"
 
 #include <string.h>
 
@@ -11,14 +11,14 @@ const char store__sql_assessment_insert[] =
     "INSERT INTO assessment (episode_id, staff_id, at, problem, recommended_step, chosen_step, "
     "reason) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-void store__bind_assessment(sqlite3_stmt *stmt, const struct store_assessment *assessment)
+void store__bind_assessment(struct store__stmt *stmt, const struct store_assessment *assessment)
 {
-    sqlite3_bind_int64(stmt, 1, assessment->episode_id);
+    store__bind_int64(stmt, 1, assessment->episode_id);
     store__bind_id(stmt, 2, assessment->staff_id);
-    sqlite3_bind_int64(stmt, 3, assessment->at);
+    store__bind_int64(stmt, 3, assessment->at);
     STORE__BIND_FIELD(stmt, 4, assessment->problem);
-    sqlite3_bind_int(stmt, 5, assessment->recommended_step);
-    sqlite3_bind_int(stmt, 6, assessment->chosen_step);
+    store__bind_int(stmt, 5, assessment->recommended_step);
+    store__bind_int(stmt, 6, assessment->chosen_step);
     STORE__BIND_FIELD(stmt, 7, assessment->reason);
 }
 static const char sql_assessment_list[] =
@@ -29,16 +29,16 @@ static const char sql_episode_assessed[] =
     "UPDATE episode SET assessed_at = CASE WHEN assessed_at = 0 THEN ? ELSE assessed_at END, "
     "step = ? WHERE id = ?";
 
-static void read_assessment(sqlite3_stmt *stmt, void *elem)
+static void read_assessment(struct store__stmt *stmt, void *elem)
 {
     struct store_assessment *assessment = elem;
-    assessment->id = sqlite3_column_int64(stmt, 0);
-    assessment->episode_id = sqlite3_column_int64(stmt, 1);
-    assessment->staff_id = sqlite3_column_int64(stmt, 2);
-    assessment->at = sqlite3_column_int64(stmt, 3);
+    assessment->id = store__column_int64(stmt, 0);
+    assessment->episode_id = store__column_int64(stmt, 1);
+    assessment->staff_id = store__column_int64(stmt, 2);
+    assessment->at = store__column_int64(stmt, 3);
     STORE__COLUMN_FIELD(stmt, 4, assessment->problem);
-    assessment->recommended_step = sqlite3_column_int(stmt, 5);
-    assessment->chosen_step = sqlite3_column_int(stmt, 6);
+    assessment->recommended_step = store__column_int(stmt, 5);
+    assessment->chosen_step = store__column_int(stmt, 6);
     STORE__COLUMN_FIELD(stmt, 7, assessment->reason);
 }
 
@@ -58,20 +58,20 @@ static enum err_code episode_and_staff_exist(struct store__conn *conn, long long
 static enum err_code mark_assessed(struct store__conn *conn,
                                    const struct store_assessment *assessment, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_episode_assessed, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, assessment->at);
-    sqlite3_bind_int(stmt, 2, assessment->chosen_step);
-    sqlite3_bind_int64(stmt, 3, assessment->episode_id);
+    store__bind_int64(stmt, 1, assessment->at);
+    store__bind_int(stmt, 2, assessment->chosen_step);
+    store__bind_int64(stmt, 3, assessment->episode_id);
     return store__step_done(stmt, err);
 }
 
 static enum err_code assessment_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_assessment *assessment = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = episode_and_staff_exist(conn, assessment->episode_id, assessment->staff_id,
                                                "staff_id", err);
     if (rc == ERR_OK)
@@ -124,46 +124,46 @@ const char store__sql_contract_put[] =
     "municipal_coordination = excluded.municipal_coordination, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 
-void store__bind_contract(sqlite3_stmt *stmt, const struct store_contract *contract)
+void store__bind_contract(struct store__stmt *stmt, const struct store_contract *contract)
 {
-    sqlite3_bind_int64(stmt, 1, contract->episode_id);
-    sqlite3_bind_int(stmt, 2, contract->version);
+    store__bind_int64(stmt, 1, contract->episode_id);
+    store__bind_int(stmt, 2, contract->version);
     store__bind_id(stmt, 3, contract->contact_staff_id);
     STORE__BIND_FIELD(stmt, 4, contract->goals);
     STORE__BIND_FIELD(stmt, 5, contract->plan);
-    sqlite3_bind_int64(stmt, 6, contract->next_contact_at);
+    store__bind_int64(stmt, 6, contract->next_contact_at);
     STORE__BIND_FIELD(stmt, 7, contract->municipal_coordination);
-    sqlite3_bind_int64(stmt, 8, contract->updated_at);
+    store__bind_int64(stmt, 8, contract->updated_at);
     store__bind_id(stmt, 9, contract->updated_by);
 }
 static const char sql_contract_get[] = CONTRACT_COLUMNS "FROM contract WHERE episode_id = ?";
 static const char sql_contract_history[] =
     CONTRACT_COLUMNS "FROM contract_history WHERE episode_id = ? ORDER BY version";
 
-static void read_contract(sqlite3_stmt *stmt, void *elem)
+static void read_contract(struct store__stmt *stmt, void *elem)
 {
     struct store_contract *contract = elem;
-    contract->episode_id = sqlite3_column_int64(stmt, 0);
-    contract->version = sqlite3_column_int(stmt, 1);
-    contract->contact_staff_id = sqlite3_column_int64(stmt, 2);
+    contract->episode_id = store__column_int64(stmt, 0);
+    contract->version = store__column_int(stmt, 1);
+    contract->contact_staff_id = store__column_int64(stmt, 2);
     STORE__COLUMN_FIELD(stmt, 3, contract->goals);
     STORE__COLUMN_FIELD(stmt, 4, contract->plan);
-    contract->next_contact_at = sqlite3_column_int64(stmt, 5);
+    contract->next_contact_at = store__column_int64(stmt, 5);
     STORE__COLUMN_FIELD(stmt, 6, contract->municipal_coordination);
-    contract->updated_at = sqlite3_column_int64(stmt, 7);
-    contract->updated_by = sqlite3_column_int64(stmt, 8);
+    contract->updated_at = store__column_int64(stmt, 7);
+    contract->updated_by = store__column_int64(stmt, 8);
 }
 
 static enum err_code next_contract_version(struct store__conn *conn, long long episode_id,
                                            int *version, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_contract_version, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, episode_id);
+    store__bind_int64(stmt, 1, episode_id);
     int row = store__step(stmt, err);
-    *version = row == 1 ? sqlite3_column_int(stmt, 0) + 1 : 1;
+    *version = row == 1 ? store__column_int(stmt, 0) + 1 : 1;
     store__done(stmt);
     return row < 0 ? (enum err_code)row : ERR_OK;
 }
@@ -172,7 +172,7 @@ static enum err_code next_contract_version(struct store__conn *conn, long long e
 static enum err_code write_contract(struct store__conn *conn, const char *sql,
                                     const struct store_contract *contract, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -209,12 +209,12 @@ enum err_code store_contract_put(struct store *store, struct store_contract *con
 enum err_code store_contract_get(struct store *store, long long episode_id,
                                  struct store_contract *out, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     memset(out, 0, sizeof(*out));
     enum err_code rc = store__read(store, sql_contract_get, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, episode_id);
+    store__bind_int64(stmt, 1, episode_id);
     return store__get_one(stmt, read_contract, out, "episode_id", err,
                           "episode %lld has no contract", episode_id);
 }
@@ -238,11 +238,11 @@ const char store__sql_appointment_insert[] =
     "INSERT INTO appointment (episode_id, staff_id, at, intervention_code, status) "
     "VALUES (?, ?, ?, ?, ?) RETURNING id";
 
-void store__bind_appointment(sqlite3_stmt *stmt, const struct store_appointment *appointment)
+void store__bind_appointment(struct store__stmt *stmt, const struct store_appointment *appointment)
 {
-    sqlite3_bind_int64(stmt, 1, appointment->episode_id);
+    store__bind_int64(stmt, 1, appointment->episode_id);
     store__bind_id(stmt, 2, appointment->staff_id);
-    sqlite3_bind_int64(stmt, 3, appointment->at);
+    store__bind_int64(stmt, 3, appointment->at);
     store__bind_text_or_null(stmt, 4, appointment->intervention_code,
                              sizeof(appointment->intervention_code));
     STORE__BIND_FIELD(stmt, 5, appointment->status);
@@ -253,13 +253,13 @@ static const char sql_appointment_list[] =
 static const char sql_appointment_status[] = "UPDATE appointment SET status = ? WHERE id = ?";
 static const char sql_intervention_exists[] = "SELECT 1 FROM intervention WHERE code = ?";
 
-static void read_appointment(sqlite3_stmt *stmt, void *elem)
+static void read_appointment(struct store__stmt *stmt, void *elem)
 {
     struct store_appointment *appointment = elem;
-    appointment->id = sqlite3_column_int64(stmt, 0);
-    appointment->episode_id = sqlite3_column_int64(stmt, 1);
-    appointment->staff_id = sqlite3_column_int64(stmt, 2);
-    appointment->at = sqlite3_column_int64(stmt, 3);
+    appointment->id = store__column_int64(stmt, 0);
+    appointment->episode_id = store__column_int64(stmt, 1);
+    appointment->staff_id = store__column_int64(stmt, 2);
+    appointment->at = store__column_int64(stmt, 3);
     STORE__COLUMN_FIELD(stmt, 4, appointment->intervention_code);
     STORE__COLUMN_FIELD(stmt, 5, appointment->status);
 }
@@ -274,7 +274,7 @@ static enum err_code intervention_must_exist(struct store__conn *conn, const cha
 static enum err_code appointment_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_appointment *appointment = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = episode_and_staff_exist(conn, appointment->episode_id, appointment->staff_id,
                                                "staff_id", err);
     if (rc == ERR_OK && appointment->intervention_code[0] != '\0')
@@ -309,12 +309,12 @@ struct appointment_status {
 static enum err_code appointment_status_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct appointment_status *change = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_appointment_status, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, change->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 2, change->id);
+    store__bind_str(stmt, 1, change->status);
+    store__bind_int64(stmt, 2, change->id);
     rc = store__step_done(stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -363,23 +363,23 @@ enum err_code store_appointment_list(struct store *store, long long episode_id,
 static const char sql_triage_all[] = TRIAGE_SQL("e.ended_at = 0");
 static const char sql_triage_unit[] = TRIAGE_SQL("e.unit_id = ? AND e.ended_at = 0");
 
-static void read_triage_row(sqlite3_stmt *stmt, void *elem)
+static void read_triage_row(struct store__stmt *stmt, void *elem)
 {
     struct store_triage_row *row = elem;
-    row->episode_id = sqlite3_column_int64(stmt, 0);
-    row->patient_id = sqlite3_column_int64(stmt, 1);
+    row->episode_id = store__column_int64(stmt, 0);
+    row->patient_id = store__column_int64(stmt, 1);
     STORE__COLUMN_FIELD(stmt, 2, row->patient_name);
-    row->unit_id = sqlite3_column_int64(stmt, 3);
-    row->referred_at = sqlite3_column_int64(stmt, 4);
-    row->unresolved_risk = sqlite3_column_int(stmt, 5) != 0;
-    row->max_severity = sqlite3_column_int(stmt, 6);
+    row->unit_id = store__column_int64(stmt, 3);
+    row->referred_at = store__column_int64(stmt, 4);
+    row->unresolved_risk = store__column_int(stmt, 5) != 0;
+    row->max_severity = store__column_int(stmt, 6);
     STORE__COLUMN_FIELD(stmt, 7, row->source);
 }
 
 enum err_code store_triage(struct store *store, long long unit_id, struct store_triage_row **rows,
                            int *count, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     void *array = NULL;
     *rows = NULL;
     *count = 0;
@@ -387,9 +387,9 @@ enum err_code store_triage(struct store *store, long long unit_id, struct store_
         store__read(store, unit_id != 0 ? sql_triage_unit : sql_triage_all, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, FLAG_RISK);
+    store__bind_int64(stmt, 1, FLAG_RISK);
     if (unit_id != 0)
-        sqlite3_bind_int64(stmt, 2, unit_id);
+        store__bind_int64(stmt, 2, unit_id);
     rc = store__collect(stmt, sizeof(**rows), read_triage_row, &array, count, err);
     *rows = array;
     return rc;

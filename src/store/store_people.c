@@ -1,5 +1,5 @@
-/* sqlite_people.c - units and municipalities, staff, login sessions. */
-#include "sqlite_internal.h"
+/* store_people.c - units and municipalities, staff, login sessions. */
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,10 +14,10 @@ static const char sql_unit_get[] = UNIT_COLUMNS "WHERE id = ?";
 static const char sql_unit_by_code[] = UNIT_COLUMNS "WHERE code = ?";
 static const char sql_unit_list[] = UNIT_COLUMNS "ORDER BY id";
 
-static void read_unit(sqlite3_stmt *stmt, void *elem)
+static void read_unit(struct store__stmt *stmt, void *elem)
 {
     struct store_unit *unit = elem;
-    unit->id = sqlite3_column_int64(stmt, 0);
+    unit->id = store__column_int64(stmt, 0);
     STORE__COLUMN_FIELD(stmt, 1, unit->code);
     STORE__COLUMN_FIELD(stmt, 2, unit->name);
     STORE__COLUMN_FIELD(stmt, 3, unit->kind);
@@ -27,7 +27,7 @@ static void read_unit(sqlite3_stmt *stmt, void *elem)
 static enum err_code unit_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_unit *unit = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__municipality_must_exist(conn, unit->municipality_code,
                                                       sizeof(unit->municipality_code), err);
     if (rc == ERR_OK)
@@ -47,18 +47,18 @@ enum err_code store_unit_add(struct store *store, struct store_unit *unit, struc
 }
 
 static enum err_code get_by_text(struct store *store, const char *sql, const char *text,
-                                 void (*read_row)(sqlite3_stmt *, void *), void *out,
+                                 void (*read_row)(struct store__stmt *, void *), void *out,
                                  size_t out_size, const char *field, const char *message,
                                  struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     memset(out, 0, out_size);
     if (text == NULL)
         return error_set(err, ERR_INVALID, field, "no %s given", field);
     enum err_code rc = store__read(store, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 1, text);
     return store__get_one(stmt, read_row, out, field, err, "%s", message);
 }
 
@@ -98,7 +98,7 @@ enum err_code store_municipality_exists(struct store *store, const char *code, s
 
 static const char sql_municipality_list[] = "SELECT code, name FROM municipality ORDER BY name";
 
-static void read_municipality(sqlite3_stmt *stmt, void *elem)
+static void read_municipality(struct store__stmt *stmt, void *elem)
 {
     struct store_municipality *municipality = elem;
     STORE__COLUMN_FIELD(stmt, 0, municipality->code);
@@ -125,16 +125,16 @@ const char store__sql_staff_insert[] =
     "INSERT INTO staff (username, display_name, role, unit_id, pw_hash, active, failed_logins, "
     "locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-void store__bind_staff(sqlite3_stmt *stmt, const struct store_staff *staff)
+void store__bind_staff(struct store__stmt *stmt, const struct store_staff *staff)
 {
     STORE__BIND_FIELD(stmt, 1, staff->username);
     STORE__BIND_FIELD(stmt, 2, staff->display_name);
     STORE__BIND_FIELD(stmt, 3, staff->role);
     store__bind_id(stmt, 4, staff->unit_id);
     STORE__BIND_FIELD(stmt, 5, staff->pw_hash);
-    sqlite3_bind_int(stmt, 6, staff->active ? 1 : 0);
-    sqlite3_bind_int(stmt, 7, staff->failed_logins);
-    sqlite3_bind_int64(stmt, 8, staff->locked_until);
+    store__bind_int(stmt, 6, staff->active ? 1 : 0);
+    store__bind_int(stmt, 7, staff->failed_logins);
+    store__bind_int64(stmt, 8, staff->locked_until);
 }
 static const char sql_staff_get[] = STAFF_COLUMNS "WHERE id = ?";
 static const char sql_staff_by_username[] = STAFF_COLUMNS "WHERE username = ?";
@@ -145,24 +145,24 @@ static const char sql_staff_login_ok[] =
 static const char sql_staff_login_failed[] =
     "UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?";
 
-static void read_staff(sqlite3_stmt *stmt, void *elem)
+static void read_staff(struct store__stmt *stmt, void *elem)
 {
     struct store_staff *staff = elem;
-    staff->id = sqlite3_column_int64(stmt, 0);
+    staff->id = store__column_int64(stmt, 0);
     STORE__COLUMN_FIELD(stmt, 1, staff->username);
     STORE__COLUMN_FIELD(stmt, 2, staff->display_name);
     STORE__COLUMN_FIELD(stmt, 3, staff->role);
-    staff->unit_id = sqlite3_column_int64(stmt, 4);
+    staff->unit_id = store__column_int64(stmt, 4);
     STORE__COLUMN_FIELD(stmt, 5, staff->pw_hash);
-    staff->active = sqlite3_column_int(stmt, 6) != 0;
-    staff->failed_logins = sqlite3_column_int(stmt, 7);
-    staff->locked_until = sqlite3_column_int64(stmt, 8);
+    staff->active = store__column_int(stmt, 6) != 0;
+    staff->failed_logins = store__column_int(stmt, 7);
+    staff->locked_until = store__column_int64(stmt, 8);
 }
 
 static enum err_code staff_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     struct store_staff *staff = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = ERR_OK;
     if (staff->unit_id != 0)
         rc =
@@ -214,16 +214,16 @@ struct login_result {
 static enum err_code login_result_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct login_result *login = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc =
         store__stmt(conn, login->ok ? sql_staff_login_ok : sql_staff_login_failed, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     if (login->ok) {
-        sqlite3_bind_int64(stmt, 1, login->staff_id);
+        store__bind_int64(stmt, 1, login->staff_id);
     } else {
-        sqlite3_bind_int64(stmt, 1, login->locked_until);
-        sqlite3_bind_int64(stmt, 2, login->staff_id);
+        store__bind_int64(stmt, 1, login->locked_until);
+        store__bind_int64(stmt, 2, login->staff_id);
     }
     rc = store__step_done(stmt, err);
     if (rc != ERR_OK)
@@ -249,20 +249,20 @@ static const char sql_session_get[] =
     "WHERE token_hash = ?";
 static const char sql_session_delete[] = "DELETE FROM login_session WHERE token_hash = ?";
 
-static void read_session(sqlite3_stmt *stmt, void *elem)
+static void read_session(struct store__stmt *stmt, void *elem)
 {
     struct store_session *session = elem;
     STORE__COLUMN_FIELD(stmt, 0, session->token_hash);
-    session->staff_id = sqlite3_column_int64(stmt, 1);
-    session->created_at = sqlite3_column_int64(stmt, 2);
-    session->expires_at = sqlite3_column_int64(stmt, 3);
+    session->staff_id = store__column_int64(stmt, 1);
+    session->created_at = store__column_int64(stmt, 2);
+    session->expires_at = store__column_int64(stmt, 3);
     STORE__COLUMN_FIELD(stmt, 4, session->csrf);
 }
 
 static enum err_code session_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct store_session *session = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__must_exist(conn, store__sql_staff_exists, session->staff_id,
                                          "staff_id", "staff member", err);
     if (rc == ERR_OK)
@@ -270,9 +270,9 @@ static enum err_code session_add_job(struct store__conn *conn, void *arg, struct
     if (rc != ERR_OK)
         return rc;
     STORE__BIND_FIELD(stmt, 1, session->token_hash);
-    sqlite3_bind_int64(stmt, 2, session->staff_id);
-    sqlite3_bind_int64(stmt, 3, session->created_at);
-    sqlite3_bind_int64(stmt, 4, session->expires_at);
+    store__bind_int64(stmt, 2, session->staff_id);
+    store__bind_int64(stmt, 3, session->created_at);
+    store__bind_int64(stmt, 4, session->expires_at);
     STORE__BIND_FIELD(stmt, 5, session->csrf);
     return store__step_done(stmt, err);
 }
@@ -293,11 +293,11 @@ enum err_code store_session_get(struct store *store, const char *token_hash,
 static enum err_code session_delete_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const char *token_hash = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_session_delete, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 1, token_hash);
     rc = store__step_done(stmt, err);
     if (rc != ERR_OK)
         return rc;

@@ -1,6 +1,6 @@
-/* sqlite_invited.c - invitations, and the responses a patient gives through one: all at once
+/* store_invited.c - invitations, and the responses a patient gives through one: all at once
  * (the JSON API) or one questionnaire at a time as they go (the pages), then finished. */
-#include "sqlite_internal.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,12 +20,16 @@ static const char sql_response_insert_invited[] =
     "VALUES (" STORE__RESPONSE_VALUES ", ?) RETURNING id";
 /* A replacement takes the next id instead of keeping its own: a risk review resolves the flags
  * of the responses whose id is at most the newest id when it was written, so changed answers
- * must count as stored after it. The subquery sees the row itself, so the id only grows, and
- * no id is ever given out twice. */
-static const char sql_response_replace_invited[] =
-    "UPDATE response SET id = (SELECT MAX(id) + 1 FROM response), answers = ?, total = ?, "
-    "band = ?, severity = ?, flags = ?, answered_at = ?, entered_by = ?, channel = ? "
-    "WHERE invitation_hash = ? AND instrument = ? RETURNING id";
+ * must count as stored after it. The next id is the backend's: SQLite gives a new row max + 1
+ * (the subquery sees the row itself, so the id only grows and is never given out twice);
+ * PostgreSQL takes it from the column's sequence, which later inserts use too. */
+#define REPLACE_SET                                                                                \
+    ", answers = ?, total = ?, band = ?, severity = ?, flags = ?, answered_at = ?, "               \
+    "entered_by = ?, channel = ? WHERE invitation_hash = ? AND instrument = ? RETURNING id"
+static const char sql_response_replace_invited_sqlite[] =
+    "UPDATE response SET id = (SELECT MAX(id) + 1 FROM response)" REPLACE_SET;
+static const char sql_response_replace_invited_pg[] =
+    "UPDATE response SET id = nextval(pg_get_serial_sequence('response', 'id'))" REPLACE_SET;
 static const char sql_response_list_invited[] =
     STORE__RESPONSE_COLUMNS "WHERE invitation_hash = ? ORDER BY id";
 static const char sql_response_invited_exists[] =
@@ -33,23 +37,23 @@ static const char sql_response_invited_exists[] =
 
 /* ---- invitations ---- */
 
-static void read_invitation(sqlite3_stmt *stmt, void *elem)
+static void read_invitation(struct store__stmt *stmt, void *elem)
 {
     struct store_invitation *invitation = elem;
     STORE__COLUMN_FIELD(stmt, 0, invitation->token_hash);
-    invitation->patient_id = sqlite3_column_int64(stmt, 1);
-    invitation->episode_id = sqlite3_column_int64(stmt, 2);
+    invitation->patient_id = store__column_int64(stmt, 1);
+    invitation->episode_id = store__column_int64(stmt, 2);
     STORE__COLUMN_FIELD(stmt, 3, invitation->instruments);
-    invitation->created_at = sqlite3_column_int64(stmt, 4);
-    invitation->expires_at = sqlite3_column_int64(stmt, 5);
-    invitation->used_at = sqlite3_column_int64(stmt, 6);
-    invitation->created_by = sqlite3_column_int64(stmt, 7);
+    invitation->created_at = store__column_int64(stmt, 4);
+    invitation->expires_at = store__column_int64(stmt, 5);
+    invitation->used_at = store__column_int64(stmt, 6);
+    invitation->created_by = store__column_int64(stmt, 7);
 }
 
 static enum err_code invitation_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
     const struct store_invitation *invitation = arg;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__must_exist(conn, store__sql_patient_exists, invitation->patient_id,
                                          "patient_id", "patient", err);
     if (rc == ERR_OK && invitation->episode_id != 0)
@@ -60,12 +64,12 @@ static enum err_code invitation_add_job(struct store__conn *conn, void *arg, str
     if (rc != ERR_OK)
         return rc;
     STORE__BIND_FIELD(stmt, 1, invitation->token_hash);
-    sqlite3_bind_int64(stmt, 2, invitation->patient_id);
+    store__bind_int64(stmt, 2, invitation->patient_id);
     store__bind_id(stmt, 3, invitation->episode_id);
     STORE__BIND_FIELD(stmt, 4, invitation->instruments);
-    sqlite3_bind_int64(stmt, 5, invitation->created_at);
-    sqlite3_bind_int64(stmt, 6, invitation->expires_at);
-    sqlite3_bind_int64(stmt, 7, invitation->used_at);
+    store__bind_int64(stmt, 5, invitation->created_at);
+    store__bind_int64(stmt, 6, invitation->expires_at);
+    store__bind_int64(stmt, 7, invitation->used_at);
     store__bind_id(stmt, 8, invitation->created_by);
     return store__step_done(stmt, err);
 }
@@ -79,12 +83,12 @@ enum err_code store_invitation_add(struct store *store, const struct store_invit
 static enum err_code invitation_read(struct store__conn *conn, const char *token_hash,
                                      struct store_invitation *out, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     memset(out, 0, sizeof(*out));
     enum err_code rc = store__stmt(conn, sql_invitation_get, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, token_hash, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 1, token_hash);
     return store__get_one(stmt, read_invitation, out, "token_hash", err, "no such invitation");
 }
 
@@ -119,15 +123,15 @@ static enum err_code invitation_live(struct store__conn *conn, const char *token
 static enum err_code invitation_use(struct store__conn *conn, const char *token_hash, long long now,
                                     struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_invitation_use, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, now);
-    sqlite3_bind_text(stmt, 2, token_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(stmt, 3, now);
+    store__bind_int64(stmt, 1, now);
+    store__bind_str(stmt, 2, token_hash);
+    store__bind_int64(stmt, 3, now);
     rc = store__step_done(stmt, err);
-    if (rc == ERR_OK && sqlite3_changes(conn->db) == 0)
+    if (rc == ERR_OK && store__changes(conn) == 0)
         rc = error_set(err, ERR_GONE, "token_hash", "invitation already used");
     return rc;
 }
@@ -154,24 +158,27 @@ static enum err_code response_replace(struct store__conn *conn, const char *toke
                                       struct store_response *response, bool *replaced,
                                       struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     *replaced = false;
-    enum err_code rc = store__stmt(conn, sql_response_replace_invited, &stmt, err);
+    const char *sql = conn->backend->dialect == SCHEMA_POSTGRES
+                          ? sql_response_replace_invited_pg
+                          : sql_response_replace_invited_sqlite;
+    enum err_code rc = store__stmt(conn, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     STORE__BIND_FIELD(stmt, 1, response->answers);
-    sqlite3_bind_int(stmt, 2, response->total);
+    store__bind_int(stmt, 2, response->total);
     STORE__BIND_FIELD(stmt, 3, response->band);
-    sqlite3_bind_int(stmt, 4, response->severity);
-    sqlite3_bind_int64(stmt, 5, response->flags);
-    sqlite3_bind_int64(stmt, 6, response->answered_at);
+    store__bind_int(stmt, 4, response->severity);
+    store__bind_int64(stmt, 5, response->flags);
+    store__bind_int64(stmt, 6, response->answered_at);
     store__bind_id(stmt, 7, response->entered_by);
     STORE__BIND_FIELD(stmt, 8, response->channel);
-    sqlite3_bind_text(stmt, 9, token_hash, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 9, token_hash);
     STORE__BIND_FIELD(stmt, 10, response->instrument);
     int row = store__step(stmt, err);
     if (row == 1) {
-        response->id = sqlite3_column_int64(stmt, 0);
+        response->id = store__column_int64(stmt, 0);
         *replaced = true;
     }
     store__done(stmt);
@@ -181,12 +188,12 @@ static enum err_code response_replace(struct store__conn *conn, const char *toke
 static enum err_code response_insert(struct store__conn *conn, const char *token_hash,
                                      struct store_response *response, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_response_insert_invited, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     store__bind_response(stmt, response);
-    sqlite3_bind_text(stmt, 12, token_hash, -1, SQLITE_STATIC);
+    store__bind_str(stmt, 12, token_hash);
     return store__insert_id(stmt, &response->id, err);
 }
 
@@ -265,7 +272,7 @@ enum err_code store_response_list_invited(struct store *store, const char *invit
                                           struct store_response **list, int *count,
                                           struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     void *array = NULL;
     *list = NULL;
     *count = 0;
@@ -274,7 +281,7 @@ enum err_code store_response_list_invited(struct store *store, const char *invit
     enum err_code rc = store__read(store, sql_response_list_invited, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_text(stmt, 1, invitation_hash, -1, SQLITE_TRANSIENT);
+    store__bind_str(stmt, 1, invitation_hash);
     rc = store__collect(stmt, sizeof(**list), store__read_response, &array, count, err);
     *list = array;
     return rc;
@@ -295,12 +302,12 @@ static enum err_code all_answered(struct store__conn *conn,
     char *save = NULL;
     snprintf(ids, sizeof(ids), "%s", invitation->instruments);
     for (char *id = strtok_r(ids, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save)) {
-        sqlite3_stmt *stmt = NULL;
+        struct store__stmt *stmt = NULL;
         enum err_code rc = store__stmt(conn, sql_response_invited_exists, &stmt, err);
         if (rc != ERR_OK)
             return rc;
-        sqlite3_bind_text(stmt, 1, invitation->token_hash, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(stmt, 2, id, -1, SQLITE_TRANSIENT);
+        store__bind_str(stmt, 1, invitation->token_hash);
+        store__bind_str(stmt, 2, id);
         int row = store__step(stmt, err);
         store__done(stmt);
         if (row < 0)

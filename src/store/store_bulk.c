@@ -1,4 +1,4 @@
-/* sqlite_bulk.c - bulk loads (see store.h): many rows in chunked transactions on a connection of
+/* store_bulk.c - bulk loads (see store.h): many rows in chunked transactions on a connection of
  * their own.
  *
  * Why chunks and not one transaction per row: with synchronous=FULL each COMMIT costs an fsync,
@@ -6,15 +6,13 @@
  * commit keep every committed chunk durable at a tiny fraction of that cost. Why not one
  * transaction for the whole load: a million patients would pile gigabytes into the WAL before
  * its first checkpoint. */
-#include "sqlite_internal.h"
+#include "store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/mem.h"
-
-#define BULK_CACHE_KIB 262144 /* KiB of page cache for the bulk connection: indexes stay in it */
 
 struct store_bulk {
     struct store__conn *conn;
@@ -26,21 +24,20 @@ struct store_bulk {
     struct store_bulk_stats stats;
 };
 
-static const char sql_begin[] = "BEGIN IMMEDIATE";
 static const char sql_commit[] = "COMMIT";
 static const char sql_has_people[] =
     "SELECT EXISTS (SELECT 1 FROM patient) OR EXISTS (SELECT 1 FROM staff)";
 
 static const char sql_training[] =
     "INSERT INTO training (staff_id, course, completed_at) VALUES (?, ?, ?)";
-/* As in sqlite_records.c: the review covers the patient's responses stored before it. */
+/* As in store_records.c: the review covers the patient's responses stored before it. */
 
 /* ---- transactions ---- */
 
 static void rollback(struct store_bulk *bulk)
 {
-    if (bulk->open && !sqlite3_get_autocommit(bulk->conn->db))
-        sqlite3_exec(bulk->conn->db, "ROLLBACK", NULL, NULL, NULL);
+    if (bulk->open)
+        store__rollback(bulk->conn);
     bulk->open = false;
     bulk->pending = 0;
 }
@@ -74,7 +71,7 @@ static enum err_code commit_chunk(struct store_bulk *bulk, struct error *err)
  * `boundary` row (a patient, a staff member) a full chunk is committed; a transaction is opened
  * when none is. */
 static enum err_code row_start(struct store_bulk *bulk, bool boundary, const char *sql,
-                               sqlite3_stmt **stmt, struct error *err)
+                               struct store__stmt **stmt, struct error *err)
 {
     struct error why;
     error_clear(&why);
@@ -89,7 +86,7 @@ static enum err_code row_start(struct store_bulk *bulk, bool boundary, const cha
     if (rc != ERR_OK)
         return rc;
     if (!bulk->open) {
-        rc = store__exec(bulk->conn, sql_begin, &why);
+        rc = store__begin(bulk->conn, &why);
         if (rc != ERR_OK)
             return fail(bulk, rc, &why, err);
         bulk->open = true;
@@ -103,15 +100,12 @@ static enum err_code row_start(struct store_bulk *bulk, bool boundary, const cha
 /* Step the bound INSERT `stmt`, count the row and, when `id` is not NULL, set it. */
 /* Run a row's INSERT. Statements that return the new id (RETURNING id, the writer's own
  * statements) give it as a row; the others (contracts) just finish. */
-static enum err_code row_insert(struct store_bulk *bulk, sqlite3_stmt *stmt, long long *id,
+static enum err_code row_insert(struct store_bulk *bulk, struct store__stmt *stmt, long long *id,
                                 struct error *err)
 {
     struct error why;
     error_clear(&why);
-    long long ignored = 0;
-    enum err_code rc = sqlite3_column_count(stmt) > 0
-                           ? store__insert_id(stmt, id != NULL ? id : &ignored, &why)
-                           : store__step_done(stmt, &why);
+    enum err_code rc = id != NULL ? store__insert_id(stmt, id, &why) : store__step_done(stmt, &why);
     if (rc != ERR_OK)
         return fail(bulk, rc, &why, err);
     bulk->pending++;
@@ -123,12 +117,12 @@ static enum err_code row_insert(struct store_bulk *bulk, sqlite3_stmt *stmt, lon
 
 static enum err_code check_empty(struct store__conn *conn, struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_has_people, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int row = store__step(stmt, err);
-    bool has_people = row == 1 && sqlite3_column_int(stmt, 0) != 0;
+    bool has_people = row == 1 && store__column_int(stmt, 0) != 0;
     store__done(stmt);
     if (row < 0)
         return (enum err_code)row;
@@ -140,15 +134,10 @@ static enum err_code check_empty(struct store__conn *conn, struct error *err)
 static enum err_code open_connection(struct store *store, struct store_bulk *bulk,
                                      struct error *err)
 {
-    enum err_code rc = store__conn_open(store->path, false, false, &bulk->conn, err);
+    enum err_code rc = store__conn_open(store, false, false, &bulk->conn, err);
     if (rc != ERR_OK)
         return rc;
-    char pragma[64];
-    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
-    int sqlite_rc = sqlite3_exec(bulk->conn->db, pragma, NULL, NULL, NULL);
-    if (sqlite_rc != SQLITE_OK)
-        return store__sqlite_error(bulk->conn->db, sqlite_rc, err);
-    return ERR_OK;
+    return store__tune_bulk(bulk->conn, err);
 }
 
 enum err_code store_bulk_begin(struct store *store, const struct store_bulk_options *opts,
@@ -166,7 +155,7 @@ enum err_code store_bulk_begin(struct store *store, const struct store_bulk_opti
     bulk->chunk_rows = chunk_rows;
     enum err_code rc = open_connection(store, bulk, err);
     if (rc == ERR_OK)
-        rc = store__exec(bulk->conn, sql_begin, err);
+        rc = store__begin(bulk->conn, err);
     bulk->open = rc == ERR_OK;
     if (rc == ERR_OK && opts != NULL && opts->require_empty)
         rc = check_empty(bulk->conn, err);
@@ -216,7 +205,7 @@ void store_bulk_stats(const struct store_bulk *bulk, struct store_bulk_stats *ou
 enum err_code store_bulk_staff(struct store_bulk *bulk, struct store_staff *staff,
                                struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, true, store__sql_staff_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -227,20 +216,20 @@ enum err_code store_bulk_staff(struct store_bulk *bulk, struct store_staff *staf
 enum err_code store_bulk_training(struct store_bulk *bulk, const struct store_training *training,
                                   struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, sql_training, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, training->staff_id);
+    store__bind_int64(stmt, 1, training->staff_id);
     STORE__BIND_FIELD(stmt, 2, training->course);
-    sqlite3_bind_int64(stmt, 3, training->completed_at);
+    store__bind_int64(stmt, 3, training->completed_at);
     return row_insert(bulk, stmt, NULL, err);
 }
 
 enum err_code store_bulk_patient(struct store_bulk *bulk, struct store_patient *patient,
                                  struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, true, store__sql_patient_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -251,7 +240,7 @@ enum err_code store_bulk_patient(struct store_bulk *bulk, struct store_patient *
 enum err_code store_bulk_episode(struct store_bulk *bulk, struct store_episode *episode,
                                  struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_episode_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -262,7 +251,7 @@ enum err_code store_bulk_episode(struct store_bulk *bulk, struct store_episode *
 enum err_code store_bulk_response(struct store_bulk *bulk, struct store_response *response,
                                   struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_response_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -273,7 +262,7 @@ enum err_code store_bulk_response(struct store_bulk *bulk, struct store_response
 enum err_code store_bulk_assessment(struct store_bulk *bulk, struct store_assessment *assessment,
                                     struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_assessment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -284,7 +273,7 @@ enum err_code store_bulk_assessment(struct store_bulk *bulk, struct store_assess
 enum err_code store_bulk_contract(struct store_bulk *bulk, const struct store_contract *contract,
                                   struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_contract_history_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -301,7 +290,7 @@ enum err_code store_bulk_contract(struct store_bulk *bulk, const struct store_co
 enum err_code store_bulk_appointment(struct store_bulk *bulk, struct store_appointment *appointment,
                                      struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_appointment_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;
@@ -312,7 +301,7 @@ enum err_code store_bulk_appointment(struct store_bulk *bulk, struct store_appoi
 enum err_code store_bulk_risk_review(struct store_bulk *bulk, struct store_risk_review *review,
                                      struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = row_start(bulk, false, store__sql_risk_review_insert, &stmt, err);
     if (rc != ERR_OK)
         return rc;

@@ -1,7 +1,7 @@
-/* sqlite_audit.c - the audit log: appended by the writer (with each change, or alone for reads)
+/* store_audit.c - the audit log: appended by the writer (with each change, or alone for reads)
  * and queried newest first. Nothing here updates or deletes it, and the schema's triggers
  * refuse it to anything else. */
-#include "sqlite_internal.h"
+#include "store_internal.h"
 
 #include <limits.h>
 
@@ -24,16 +24,16 @@ static const char sql_audit_both[] =
 enum err_code store__audit_insert(struct store__conn *conn, const struct store_audit *audit,
                                   struct error *err)
 {
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__stmt(conn, sql_audit_add, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(stmt, 1, audit->at != 0 ? audit->at : store__now());
-    sqlite3_bind_int64(stmt, 2, audit->actor_id);
+    store__bind_int64(stmt, 1, audit->at != 0 ? audit->at : store__now());
+    store__bind_int64(stmt, 2, audit->actor_id);
     STORE__BIND_FIELD(stmt, 3, audit->actor);
     STORE__BIND_FIELD(stmt, 4, audit->action);
-    sqlite3_bind_int64(stmt, 5, audit->patient_id);
-    sqlite3_bind_int(stmt, 6, audit->emergency ? 1 : 0);
+    store__bind_int64(stmt, 5, audit->patient_id);
+    store__bind_int(stmt, 6, audit->emergency ? 1 : 0);
     STORE__BIND_FIELD(stmt, 7, audit->detail);
     return store__step_done(stmt, err);
 }
@@ -46,16 +46,16 @@ enum err_code store_audit_add(struct store *store, const struct store_audit *aud
     return store__write(store, NULL, NULL, audit, err);
 }
 
-static void read_audit(sqlite3_stmt *stmt, void *elem)
+static void read_audit(struct store__stmt *stmt, void *elem)
 {
     struct store_audit *row = elem;
-    row->id = sqlite3_column_int64(stmt, 0);
-    row->at = sqlite3_column_int64(stmt, 1);
-    row->actor_id = sqlite3_column_int64(stmt, 2);
+    row->id = store__column_int64(stmt, 0);
+    row->at = store__column_int64(stmt, 1);
+    row->actor_id = store__column_int64(stmt, 2);
     STORE__COLUMN_FIELD(stmt, 3, row->actor);
     STORE__COLUMN_FIELD(stmt, 4, row->action);
-    row->patient_id = sqlite3_column_int64(stmt, 5);
-    row->emergency = sqlite3_column_int(stmt, 6) != 0;
+    row->patient_id = store__column_int64(stmt, 5);
+    row->emergency = store__column_int(stmt, 6) != 0;
     STORE__COLUMN_FIELD(stmt, 7, row->detail);
 }
 
@@ -69,18 +69,18 @@ enum err_code store_audit_query(struct store *store, const struct store_audit_fi
     if (filter->limit < 1 || filter->limit > AUDIT_QUERY_MAX)
         return error_set(err, ERR_INVALID, "limit", "limit must be 1 to %d", AUDIT_QUERY_MAX);
     int which = (filter->patient_id != 0) | (filter->actor_id != 0) << 1;
-    sqlite3_stmt *stmt = NULL;
+    struct store__stmt *stmt = NULL;
     enum err_code rc = store__read(store, sql_by_filter[which], &stmt, err);
     if (rc != ERR_OK)
         return rc;
     int index = 1;
     if (filter->patient_id != 0)
-        sqlite3_bind_int64(stmt, index++, filter->patient_id);
+        store__bind_int64(stmt, index++, filter->patient_id);
     if (filter->actor_id != 0)
-        sqlite3_bind_int64(stmt, index++, filter->actor_id);
-    sqlite3_bind_int64(stmt, index++, filter->from);
-    sqlite3_bind_int64(stmt, index++, filter->to != 0 ? filter->to : LLONG_MAX);
-    sqlite3_bind_int(stmt, index, filter->limit);
+        store__bind_int64(stmt, index++, filter->actor_id);
+    store__bind_int64(stmt, index++, filter->from);
+    store__bind_int64(stmt, index++, filter->to != 0 ? filter->to : LLONG_MAX);
+    store__bind_int(stmt, index, filter->limit);
     void *array = NULL;
     rc = store__collect(stmt, sizeof(struct store_audit), read_audit, &array, count, err);
     *rows = array;
