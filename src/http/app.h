@@ -27,12 +27,13 @@ struct app {
     size_t stylesheet_len;
 
     /* The quality indicators' facts (app_facts.c): loaded at start-up, then kept current
-     * episode by episode: every write that can change an episode's facts names the episode
-     * with app_facts_touch(), and the next app_facts_acquire() reads just those episodes again
-     * (store_facts_load_episode()) and updates their records in place. Other writes (logins,
-     * sessions, audit rows) do not touch the table. A full reload is the fallback: when more
-     * than APP_FACTS_DIRTY_MAX episodes wait, when the region's lists may have changed
-     * (app_facts_touch_all()), or when an update is refused. */
+     * episode by episode: every write that can change an episode's facts logs the episode in
+     * the database's change log (store_changes_since(): this process's writes and every other
+     * process's on the same database), and each app_facts_acquire() asks for the episodes
+     * logged since its last look, reads just those again (store_facts_load_episode()) and
+     * updates their records in place. Other writes (logins, sessions, audit rows) log nothing.
+     * A full reload is the fallback: when more than APP_FACTS_DIRTY_MAX episodes wait, when the
+     * region's lists may have changed (app_facts_touch_all()), or when an update is refused. */
     pthread_rwlock_t facts_lock;
     bool facts_ready;
     struct indicator_facts facts;
@@ -41,10 +42,11 @@ struct app {
     long long facts_version; /* +1 whenever the table changes (the API shows it as meta) */
     long long facts_reloads; /* full loads, the one at start-up included */
 
-    pthread_mutex_t facts_dirty_lock; /* guards the three below (take it after facts_lock) */
+    pthread_mutex_t facts_dirty_lock; /* guards the four below (take it after facts_lock) */
     long long *facts_dirty;           /* APP_FACTS_DIRTY_MAX episode ids waiting */
     int facts_dirty_count;
     bool facts_dirty_all;
+    long long facts_cursor; /* the change log read up to here (store_changes_mark()) */
 };
 
 #define APP_FACTS_DIRTY_MAX 4096 /* changed episodes remembered before a full reload */
@@ -56,15 +58,14 @@ enum err_code app_facts_init(struct app *app, struct error *err) WARN_UNUSED;
 /* Free the facts table and its lock (no-op when app_facts_init() did not succeed). */
 void app_facts_release(struct app *app);
 
-/* Note that episode `episode_id` may have changed (call it after the store committed the write;
- * ids <= 0 are ignored). app_facts_touch_all(): something behind every record may have changed
- * (a unit added): the next acquire reloads the whole table. Thread-safe and cheap. */
-void app_facts_touch(struct app *app, long long episode_id);
+/* Something behind every record may have changed (a unit added): the next acquire reloads the
+ * whole table. Thread-safe and cheap. */
 void app_facts_touch_all(struct app *app);
 
-/* Hold the facts table for reading, first bringing every touched episode up to date (or
- * reloading the table), so figures reflect every write made through this server. Release with
- * app_facts_done(). On error (the reload failed) nothing is held. */
+/* Hold the facts table for reading, first bringing every episode the change log names up to date
+ * (or reloading the table), so figures reflect every write committed before the call, through
+ * this server or any other on the database. Release with app_facts_done(). On error (the store
+ * cannot be read, or the reload failed) nothing is held. */
 enum err_code app_facts_acquire(struct app *app, struct error *err) WARN_UNUSED;
 void app_facts_done(struct app *app);
 

@@ -1,13 +1,14 @@
 /* app_facts.c - the server's quality-indicator facts table (app.h).
  *
  * Loaded whole at start-up (store_facts_load(), a few GROUP BY queries), then kept current
- * episode by episode: the API's write paths name each episode they change (app_facts_touch()),
- * and the next request that needs the table reads those episodes again, one small query set
- * each (store_facts_load_episode()), and updates their records in place under the write lock
- * (indicator_facts_update(), or append for a new episode). Writes that change no episode -
- * logins, sessions, audit rows - cost nothing. A full reload remains the fallback: too many
- * episodes waiting, the region's lists changed (a unit added), or an update refused. Requests
- * that find nothing waiting only take the read lock. */
+ * episode by episode: every write that changes an episode logs it in the database's change log
+ * (whichever server process made it), each request that needs the table first asks the log what
+ * changed since its last look (store_changes_since(), one indexed query), and the episodes named
+ * are read again, one small query set each (store_facts_load_episode()), and updated in place
+ * under the write lock (indicator_facts_update(), or append for a new episode). Writes that
+ * change no episode - logins, sessions, audit rows - cost nothing. A full reload remains the
+ * fallback: too many episodes waiting, the region's lists changed (a unit added), or an update
+ * refused. Requests that find nothing waiting only take the read lock. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +21,16 @@ static enum err_code facts_reload(struct app *app, struct error *err)
     struct store_facts_maps maps;
     const struct instrument *phq9 = instrument_find(&app->catalog, "phq9");
     const struct instrument *gad7 = instrument_find(&app->catalog, "gad7");
-    enum err_code rc = store_facts_load(app->store, phq9, gad7, &facts, &maps, err);
+    long long cursor = 0;
+    /* the mark first: a change committed while loading is applied (again) afterwards */
+    enum err_code rc = store_changes_mark(app->store, &cursor, err);
+    if (rc == ERR_OK)
+        rc = store_facts_load(app->store, phq9, gad7, &facts, &maps, err);
     if (rc != ERR_OK)
         return rc;
+    pthread_mutex_lock(&app->facts_dirty_lock);
+    app->facts_cursor = cursor;
+    pthread_mutex_unlock(&app->facts_dirty_lock);
     if (app->facts_ready) {
         indicator_facts_release(&app->facts);
         store_facts_maps_release(&app->facts_maps);
@@ -43,6 +51,7 @@ enum err_code app_facts_init(struct app *app, struct error *err)
     app->facts_reloads = 0;
     app->facts_dirty_count = 0;
     app->facts_dirty_all = false;
+    app->facts_cursor = 0;
     if (pthread_rwlock_init(&app->facts_lock, NULL) != 0)
         return error_set(err, ERR_INTERNAL, NULL, "cannot make the facts lock");
     if (pthread_mutex_init(&app->facts_dirty_lock, NULL) != 0) {
@@ -73,11 +82,9 @@ void app_facts_release(struct app *app)
     app->facts_ready = false;
 }
 
-void app_facts_touch(struct app *app, long long episode_id)
+/* Remember that `episode_id` changed (the dirty lock is held). */
+static void touch_locked(struct app *app, long long episode_id)
 {
-    if (episode_id <= 0 || !app->facts_ready)
-        return;
-    pthread_mutex_lock(&app->facts_dirty_lock);
     bool known = false;
     for (int i = app->facts_dirty_count - 1; i >= 0 && !known; i--)
         known = app->facts_dirty[i] == episode_id;
@@ -87,7 +94,21 @@ void app_facts_touch(struct app *app, long long episode_id)
         else
             app->facts_dirty_all = true;
     }
+}
+
+/* Ask the change log which episodes changed since the last look, and remember them. */
+static enum err_code poll_changes(struct app *app, struct error *err)
+{
+    long long *ids = NULL;
+    int count = 0;
+    pthread_mutex_lock(&app->facts_dirty_lock);
+    enum err_code rc = store_changes_since(app->store, &app->facts_cursor, &ids, &count, err);
+    for (int i = 0; i < count; i++)
+        if (ids[i] > 0)
+            touch_locked(app, ids[i]);
     pthread_mutex_unlock(&app->facts_dirty_lock);
+    free(ids);
+    return rc;
 }
 
 void app_facts_touch_all(struct app *app)
@@ -177,12 +198,14 @@ static bool facts_waiting(struct app *app)
 
 enum err_code app_facts_acquire(struct app *app, struct error *err)
 {
+    enum err_code rc = poll_changes(app, err);
+    if (rc != ERR_OK)
+        return rc;
     pthread_rwlock_rdlock(&app->facts_lock);
     if (!facts_waiting(app))
         return ERR_OK;
     pthread_rwlock_unlock(&app->facts_lock);
     pthread_rwlock_wrlock(&app->facts_lock);
-    enum err_code rc = ERR_OK;
     if (facts_waiting(app))
         rc = facts_refresh(app, err);
     pthread_rwlock_unlock(&app->facts_lock);

@@ -205,8 +205,8 @@ static const char v1_sqlite[] =
     "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit\n"
     "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;\n";
 
-/* For the PostgreSQL backend (not built yet; kept here so both backends share one history).
- * TRUNCATE skips row triggers, so it gets a statement trigger of its own. */
+/* PostgreSQL's version of the same. TRUNCATE skips row triggers, so it gets a statement trigger
+ * of its own. */
 static const char v1_postgres[] =
     "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"
     "$$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;\n"
@@ -215,8 +215,25 @@ static const char v1_postgres[] =
     "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit\n"
     "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();\n";
 
+/* Version 2: the change log. Every write that changes an episode's record adds a row for the
+ * episode in the same transaction, so a server process can bring its in-memory indicator facts up
+ * to date with the writes of every other process on the database (app_facts.c, store_changes.c,
+ * docs/operations.md). On PostgreSQL each row also carries its transaction's id, because there
+ * transactions commit out of sequence order. */
+static const char v2_portable[] = "CREATE TABLE IF NOT EXISTS change_log (\n"
+                                  "  seq @ID@,\n"
+                                  "  episode_id BIGINT NOT NULL,\n"
+                                  "  txid BIGINT NOT NULL DEFAULT 0);\n";
+
+static const char v2_sqlite[] = "";
+
+static const char v2_postgres[] =
+    "ALTER TABLE change_log ALTER COLUMN txid SET DEFAULT (pg_current_xact_id()::text::bigint);\n"
+    "CREATE INDEX IF NOT EXISTS change_log_txid ON change_log (txid);\n";
+
 static const struct schema_migration migrations[] = {
     { v1_portable, v1_sqlite, v1_postgres },
+    { v2_portable, v2_sqlite, v2_postgres },
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

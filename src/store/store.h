@@ -33,7 +33,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* ---- opening, schema, backup ------------------------------------------------------------- */
 
@@ -553,6 +553,24 @@ enum err_code store_bulk_commit(struct store_bulk *bulk, struct error *err) WARN
 
 /* Roll back the chunk in progress and end the bulk load (freed). NULL is allowed. */
 void store_bulk_abort(struct store_bulk *bulk);
+
+/* ---- changes: which episodes other writers changed (store_changes.c) ----------------------- */
+
+/* Every write that changes an episode's record (the episode, its responses, assessments,
+ * contract, appointments, an invitation finished) also logs the episode's id, in the same
+ * transaction. A process that keeps something derived from episodes (the indicator facts) takes
+ * a mark before it reads them all, and later asks which episodes changed since: that sees the
+ * writes of every process on the database, committed in any order. Bulk loads log nothing. */
+
+/* The change cursor now: take it before reading what it will keep current. */
+enum err_code store_changes_mark(struct store *store, long long *cursor,
+                                 struct error *err) WARN_UNUSED;
+
+/* The episodes changed after `*cursor` (an episode may be named more than once, and again by a
+ * later call: applying a change twice must do no harm), into a new array (*ids, free(); NULL when
+ * none); *cursor moves on. */
+enum err_code store_changes_since(struct store *store, long long *cursor, long long **ids,
+                                  int *count, struct error *err) WARN_UNUSED;
 
 /* ---- quality indicators: the facts table (store_facts.c) ------------------------------------ */
 

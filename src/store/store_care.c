@@ -84,7 +84,7 @@ static enum err_code assessment_add_job(struct store__conn *conn, void *arg, str
     rc = store__insert_id(stmt, &assessment->id, err);
     if (rc == ERR_OK)
         rc = mark_assessed(conn, assessment, err);
-    return rc;
+    return rc == ERR_OK ? store__episode_changed(conn, assessment->episode_id, err) : rc;
 }
 
 enum err_code store_assessment_add(struct store *store, struct store_assessment *assessment,
@@ -197,7 +197,7 @@ static enum err_code contract_put_job(struct store__conn *conn, void *arg, struc
     rc = write_contract(conn, store__sql_contract_history_insert, contract, err);
     if (rc == ERR_OK)
         rc = write_contract(conn, store__sql_contract_put, contract, err);
-    return rc;
+    return rc == ERR_OK ? store__episode_changed(conn, contract->episode_id, err) : rc;
 }
 
 enum err_code store_contract_put(struct store *store, struct store_contract *contract,
@@ -285,7 +285,8 @@ static enum err_code appointment_add_job(struct store__conn *conn, void *arg, st
     if (rc != ERR_OK)
         return rc;
     store__bind_appointment(stmt, appointment);
-    return store__insert_id(stmt, &appointment->id, err);
+    rc = store__insert_id(stmt, &appointment->id, err);
+    return rc == ERR_OK ? store__episode_changed(conn, appointment->episode_id, err) : rc;
 }
 
 enum err_code store_appointment_add(struct store *store, struct store_appointment *appointment,
@@ -316,9 +317,9 @@ static enum err_code appointment_status_job(struct store__conn *conn, void *arg,
     store__bind_str(stmt, 1, change->status);
     store__bind_int64(stmt, 2, change->id);
     rc = store__step_done(stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    return store__changed(conn, "id", err, "appointment %lld not found", change->id);
+    if (rc == ERR_OK)
+        rc = store__changed(conn, "id", err, "appointment %lld not found", change->id);
+    return rc == ERR_OK ? store__appointment_changed(conn, change->id, err) : rc;
 }
 
 enum err_code store_appointment_set_status(struct store *store, long long id, const char *status,

@@ -209,6 +209,15 @@ enum err_code store__collect(struct store__stmt *stmt, size_t size,
                              void (*read_row)(struct store__stmt *stmt, void *elem), void **out,
                              int *count, struct error *err) WARN_UNUSED;
 
+/* ---- the change log (store_changes.c) ---- */
+
+/* Log that the record of episode `episode_id` changed (nothing for 0), in the job's savepoint. */
+enum err_code store__episode_changed(struct store__conn *conn, long long episode_id,
+                                     struct error *err) WARN_UNUSED;
+/* The same for the episode of appointment `appointment_id`. */
+enum err_code store__appointment_changed(struct store__conn *conn, long long appointment_id,
+                                         struct error *err) WARN_UNUSED;
+
 /* ---- SQLite only (sqlite_backup.c) ---- */
 
 /* Copy the SQLite database open on `handle` (a sqlite3 *) to `path` in one consistent snapshot,

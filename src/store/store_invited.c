@@ -210,9 +210,9 @@ static enum err_code response_put(struct store__conn *conn,
     response->episode_id = invitation->episode_id;
     bool replaced = false;
     enum err_code rc = response_replace(conn, invitation->token_hash, response, &replaced, err);
-    if (rc != ERR_OK || replaced)
-        return rc;
-    return response_insert(conn, invitation->token_hash, response, err);
+    if (rc == ERR_OK && !replaced)
+        rc = response_insert(conn, invitation->token_hash, response, err);
+    return rc == ERR_OK ? store__episode_changed(conn, response->episode_id, err) : rc;
 }
 
 struct invited {
@@ -327,7 +327,7 @@ static enum err_code invitation_finish_job(struct store__conn *conn, void *arg, 
         rc = all_answered(conn, &invitation, err);
     if (rc == ERR_OK)
         rc = invitation_use(conn, finish->token_hash, finish->now, err);
-    return rc;
+    return rc == ERR_OK ? store__episode_changed(conn, invitation.episode_id, err) : rc;
 }
 
 enum err_code store_invitation_finish(struct store *store, const char *invitation_hash,

@@ -190,7 +190,8 @@ static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct
     if (rc != ERR_OK)
         return rc;
     store__bind_episode(stmt, episode);
-    return store__insert_id(stmt, &episode->id, err);
+    rc = store__insert_id(stmt, &episode->id, err);
+    return rc == ERR_OK ? store__episode_changed(conn, episode->id, err) : rc;
 }
 
 enum err_code store_episode_add(struct store *store, struct store_episode *episode,
@@ -220,9 +221,9 @@ static enum err_code episode_update_job(struct store__conn *conn, void *arg, str
     store__bind_int(stmt, 5, episode->step);
     store__bind_int64(stmt, 6, episode->id);
     rc = store__step_done(stmt, err);
-    if (rc != ERR_OK)
-        return rc;
-    return store__changed(conn, "id", err, "episode %lld not found", episode->id);
+    if (rc == ERR_OK)
+        rc = store__changed(conn, "id", err, "episode %lld not found", episode->id);
+    return rc == ERR_OK ? store__episode_changed(conn, episode->id, err) : rc;
 }
 
 enum err_code store_episode_update(struct store *store, const struct store_episode *episode,
@@ -327,7 +328,9 @@ static enum err_code insert_response(struct store__conn *conn, struct store_resp
 
 static enum err_code response_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
-    return insert_response(conn, arg, err);
+    struct store_response *response = arg;
+    enum err_code rc = insert_response(conn, response, err);
+    return rc == ERR_OK ? store__episode_changed(conn, response->episode_id, err) : rc;
 }
 
 enum err_code store_response_add(struct store *store, struct store_response *response,

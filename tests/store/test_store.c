@@ -29,7 +29,7 @@ static void test_new_database_gets_schema_and_region(void)
     fixture_open(&f, true);
     int version = -1;
     ASSERT_EQ_INT(store_schema_version(f.db, &version, NULL), ERR_OK);
-    ASSERT_EQ_INT(version, 1);
+    ASSERT_EQ_INT(version, STORE_SCHEMA_VERSION);
 
     struct store_unit *units = NULL;
     int count = 0;
@@ -70,7 +70,7 @@ static void test_new_database_gets_schema_and_region(void)
     ASSERT_EQ_INT(raw_int(db, "SELECT step FROM intervention WHERE code = 'ikbt'"), 2);
     char text[64];
     raw_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text, sizeof(text));
-    ASSERT_STR_EQ(text, "1");
+    ASSERT_STR_EQ(text, "2");
     raw_text(db, "PRAGMA journal_mode", text, sizeof(text));
     ASSERT_STR_EQ(text, "wal");
     sqlite3_close(db);
@@ -160,7 +160,7 @@ static void test_older_schema_is_refused(void)
     ASSERT_STR_EQ(err.field, "db");
     char want[400];
     snprintf(want, sizeof(want),
-             "database schema version 0 is older than 1: run `stegvis migrate --db %s` (it "
+             "database schema version 0 is older than 2: run `stegvis migrate --db %s` (it "
              "takes a backup first)",
              f.db);
     ASSERT_STR_EQ(err.message, want);
@@ -173,21 +173,21 @@ static void test_newer_schema_is_refused(void)
     fixture_open(&f, true);
     store_close(f.store);
     f.store = NULL;
-    fake_version(f.db, "2");
+    fake_version(f.db, "3");
     struct error err;
     error_clear(&err);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
     ASSERT_TRUE(f.store == NULL);
-    ASSERT_STR_EQ(err.message, "database schema version 2 is newer than this stegvis (1): "
+    ASSERT_STR_EQ(err.message, "database schema version 3 is newer than this stegvis (2): "
                                "upgrade stegvis");
     char backup[256];
     fixture_path(&f, "backup.db", backup, sizeof(backup));
     int from = -1, to = -1;
     error_clear(&err);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_CONFLICT);
-    ASSERT_EQ_INT(from, 2);
+    ASSERT_EQ_INT(from, 3);
     ASSERT_EQ_INT(to, 0);
-    ASSERT_STR_EQ(err.message, "database schema version 2 is newer than this stegvis (1): "
+    ASSERT_STR_EQ(err.message, "database schema version 3 is newer than this stegvis (2): "
                                "upgrade stegvis");
     ASSERT_TRUE(!file_exists(backup));
     fixture_release(&f);
@@ -211,7 +211,7 @@ static void test_migrate_takes_a_backup_first(void)
     error_clear(&err);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
     ASSERT_EQ_INT(from, 0);
-    ASSERT_EQ_INT(to, 1);
+    ASSERT_EQ_INT(to, 2);
 
     /* The backup is the database as it was: version 0 and the same rows. */
     sqlite3 *db = raw_open(backup);
@@ -232,11 +232,55 @@ static void test_migrate_takes_a_backup_first(void)
 
     /* The database itself is current and opens with its rows. */
     ASSERT_EQ_INT(store_schema_version(f.db, &version, NULL), ERR_OK);
-    ASSERT_EQ_INT(version, 1);
+    ASSERT_EQ_INT(version, 2);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, NULL), ERR_OK);
     struct store_patient row;
     ASSERT_EQ_INT(store_patient_get(f.store, patient, &row, NULL), ERR_OK);
     ASSERT_STR_EQ(row.pnr, "198507142385");
+    fixture_release(&f);
+}
+
+/* A database as version 1 shipped (no change log): serve refuses it, migrate brings it to 2 with
+ * its rows, and from then on writes are logged. */
+static void test_migrate_version_1_to_2(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long patient = add_patient(f.store, "198507142385", "Anna Andersson");
+    long long episode = add_episode(f.store, patient, 4, 1767225600);
+    store_close(f.store);
+    f.store = NULL;
+    sqlite3 *db = raw_open(f.db);
+    ASSERT_EQ_INT(raw_exec(db, "DROP TABLE change_log", NULL), SQLITE_OK);
+    sqlite3_close(db);
+    fake_version(f.db, "1");
+
+    struct error err;
+    error_clear(&err);
+    ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
+    ASSERT_TRUE(strstr(err.message, "database schema version 1 is older than 2") != NULL);
+    char backup[256];
+    fixture_path(&f, "before-2.db", backup, sizeof(backup));
+    int from = -1, to = -1;
+    ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
+    ASSERT_EQ_INT(from, 1);
+    ASSERT_EQ_INT(to, 2);
+    ASSERT_EQ_INT(file_int(backup, "SELECT count(*) FROM sqlite_master WHERE name = 'change_log'"),
+                  0);
+
+    ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_OK);
+    long long cursor = -1, *ids = NULL;
+    int count = -1;
+    ASSERT_EQ_INT(store_changes_mark(f.store, &cursor, NULL), ERR_OK);
+    ASSERT_EQ_INT(cursor, 0); /* the change log is new and empty */
+    add_response(f.store, patient, episode, 2, 0, 1767225700);
+    ASSERT_EQ_INT(store_changes_since(f.store, &cursor, &ids, &count, NULL), ERR_OK);
+    ASSERT_EQ_INT(count, 1);
+    ASSERT_EQ_INT(ids[0], episode);
+    free(ids);
+    ASSERT_EQ_INT(store_changes_since(f.store, &cursor, &ids, &count, NULL), ERR_OK);
+    ASSERT_EQ_INT(count, 0); /* nothing new since */
+    ASSERT_TRUE(ids == NULL);
     fixture_release(&f);
 }
 
@@ -250,8 +294,8 @@ static void test_migrate_when_current_changes_nothing(void)
     fixture_path(&f, "backup.db", backup, sizeof(backup));
     int from = -1, to = -1;
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
-    ASSERT_EQ_INT(from, 1);
-    ASSERT_EQ_INT(to, 1);
+    ASSERT_EQ_INT(from, 2);
+    ASSERT_EQ_INT(to, 2);
     ASSERT_TRUE(!file_exists(backup));
     fixture_release(&f);
 }
@@ -275,7 +319,7 @@ static void test_migrate_empty_and_missing_files(void)
     fclose(empty);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
     ASSERT_EQ_INT(from, 0);
-    ASSERT_EQ_INT(to, 1);
+    ASSERT_EQ_INT(to, 2);
     ASSERT_TRUE(file_exists(backup));
     ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM unit"), 0); /* migrate seeds nothing */
     ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 2);
@@ -313,7 +357,7 @@ static void test_urls(void)
     snprintf(url, sizeof(url), "sqlite://%s", f.db);
     int version = -1;
     ASSERT_EQ_INT(store_schema_version(url, &version, NULL), ERR_OK);
-    ASSERT_EQ_INT(version, 1);
+    ASSERT_EQ_INT(version, STORE_SCHEMA_VERSION);
 
     struct store *store = NULL;
     struct error err;
@@ -399,6 +443,7 @@ int main(void)
     RUN_TEST(test_older_schema_is_refused);
     RUN_TEST(test_newer_schema_is_refused);
     RUN_TEST(test_migrate_takes_a_backup_first);
+    RUN_TEST(test_migrate_version_1_to_2);
     RUN_TEST(test_migrate_when_current_changes_nothing);
     RUN_TEST(test_migrate_empty_and_missing_files);
     RUN_TEST(test_foreign_database_is_left_alone);

@@ -69,8 +69,6 @@ enum err_code api_do_contract_put(struct http_request *req, json_t *body,
     contract->updated_by = req->session->staff_id;
     if (rc == ERR_OK)
         rc = store_contract_put(req->app->store, contract, audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, contract->episode_id);
     return rc;
 }
 
@@ -158,8 +156,6 @@ enum err_code api_do_appointment_create(struct http_request *req, json_t *body,
     snprintf(a->status, sizeof(a->status), "booked");
     if (rc == ERR_OK)
         rc = store_appointment_add(req->app->store, a, &audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, a->episode_id);
     if (rc == ERR_NOT_FOUND && err != NULL && strcmp(err->field, "intervention_code") == 0)
         rc = error_set(err, ERR_INVALID, "/intervention_code", "unknown intervention code");
     return rc;
@@ -192,10 +188,8 @@ enum err_code api_do_appointment_status(struct http_request *req, json_t *body,
                           err);
     if (rc == ERR_OK)
         rc = store_appointment_set_status(req->app->store, a->id, status, audit, err);
-    if (rc == ERR_OK) {
+    if (rc == ERR_OK)
         snprintf(a->status, sizeof(a->status), "%s", status);
-        app_facts_touch(req->app, a->episode_id);
-    }
     return rc;
 }
 

@@ -177,8 +177,6 @@ enum err_code api_invitation_answer_one(struct http_request *req,
     snprintf(audit.detail, sizeof(audit.detail), "through invitation: %s", response->instrument);
     enum err_code put = store_response_put_invited(req->app->store, inv->token_hash, response,
                                                    req->now, &audit, err);
-    if (put == ERR_OK)
-        app_facts_touch(req->app, inv->episode_id);
     return put;
 }
 
@@ -190,8 +188,6 @@ enum err_code api_invitation_finish(struct http_request *req, const struct store
     snprintf(audit.detail, sizeof(audit.detail), "answered: %s", inv->instruments);
     enum err_code rc =
         store_invitation_finish(req->app->store, inv->token_hash, req->now, &audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, inv->episode_id);
     return rc;
 }
 
@@ -321,7 +317,6 @@ void api_invitations_answer(struct http_request *req, struct http_response *res)
                                         &audit, &err);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    app_facts_touch(req->app, inv.episode_id);
     json_t *list = json_array();
     for (int i = 0; i < count; i++)
         json_array_append_new(list,

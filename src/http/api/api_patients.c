@@ -204,8 +204,6 @@ enum err_code api_do_episode_create(struct http_request *req, json_t *body,
         episode->referred_at = req->now;
     if (rc == ERR_OK)
         rc = store_episode_add(req->app->store, episode, &audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, episode->id);
     return rc;
 }
 
@@ -285,10 +283,8 @@ enum err_code api_do_episode_update(struct http_request *req, json_t *body,
     enum err_code rc = read_episode_update(req, body, &changed, err);
     if (rc == ERR_OK)
         rc = store_episode_update(req->app->store, &changed, audit, err);
-    if (rc == ERR_OK) {
+    if (rc == ERR_OK)
         *episode = changed;
-        app_facts_touch(req->app, changed.id);
-    }
     return rc;
 }
 

@@ -65,8 +65,6 @@ enum err_code api_do_response_create(struct http_request *req, json_t *body,
     snprintf(response->channel, sizeof(response->channel), "clinic");
     if (rc == ERR_OK)
         rc = store_response_add(req->app->store, response, &audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, response->episode_id);
     return rc;
 }
 
@@ -249,8 +247,6 @@ enum err_code api_do_assessment_create(struct http_request *req, json_t *body,
     assessment->at = req->now;
     if (rc == ERR_OK)
         rc = store_assessment_add(req->app->store, assessment, &audit, err);
-    if (rc == ERR_OK)
-        app_facts_touch(req->app, assessment->episode_id);
     return rc;
 }
 

@@ -136,7 +136,6 @@ enum err_code api_do_self_referral(struct http_request *req, json_t *body, char 
     rc = store_episode_add(req->app->store, &episode, &audit, err);
     if (rc != ERR_OK)
         return rc;
-    app_facts_touch(req->app, episode.id);
     auth_random_hex(token, AUTH_TOKEN_LEN / 2);
     auth_token_hash(token, inv.token_hash);
     inv.patient_id = ref.patient.id;
