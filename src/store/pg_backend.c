@@ -194,20 +194,32 @@ static enum err_code pg_reconnect(void *handle, struct error *err)
 
 /* ---- statements ---- */
 
-/* `sql` with each `?` outside quotes numbered $1, $2, ...; *count says how many. */
+/* `sql` with each `?` outside quotes numbered $1, $2, ... and each `?N` (SQLite's numbered
+ * parameter) written $N; *count says how many parameters there are. */
 static char *number_parameters(const char *sql, int *count)
 {
     size_t size = strlen(sql) * 4 + 1;
     char *out = xmalloc(size), *o = out;
     bool quoted = false;
+    int next = 0;
     *count = 0;
     for (const char *p = sql; *p != '\0'; p++) {
         if (*p == '\'')
             quoted = !quoted;
-        if (*p == '?' && !quoted)
-            o += snprintf(o, size - (size_t)(o - out), "$%d", ++*count);
-        else
+        if (*p != '?' || quoted) {
             *o++ = *p;
+            continue;
+        }
+        char *end = NULL;
+        long number = strtol(p + 1, &end, 10);
+        if (end != p + 1 && number > 0 && number < 1000) {
+            p = end - 1;
+        } else {
+            number = ++next;
+        }
+        o += snprintf(o, size - (size_t)(o - out), "$%ld", number);
+        if (number > *count)
+            *count = (int)number;
     }
     *o = '\0';
     return out;

@@ -50,7 +50,8 @@ static const char sql_facts_step_ups[] = SQL_STEP_UPS "ORDER BY a.episode_id";
 
 static const char sql_one_episode[] = SQL_EPISODES "WHERE e.id = ?1";
 static const char sql_one_attended[] = SQL_ATTENDED "AND episode_id = ?1 GROUP BY episode_id";
-static const char sql_one_scores[] = SQL_SCORES "AND r.episode_id = ?1 GROUP BY r.instrument";
+static const char sql_one_scores[] =
+    SQL_SCORES "AND r.episode_id = ?1 GROUP BY r.episode_id, r.instrument";
 static const char sql_one_contract[] = SQL_CONTRACTS "WHERE episode_id = ?1";
 static const char sql_one_step_ups[] = SQL_STEP_UPS "WHERE a.episode_id = ?1";
 
