@@ -4,8 +4,11 @@
  * Statements: the shared SQL's `?` become $1, $2, ... and each statement is prepared once per
  * connection (PQprepare, named s1, s2, ...), with parameters sent as text and their types
  * inferred by the server. A connection the server dropped (restart, network) is noticed by
- * PQstatus, logged once, and opened again (PQreset) when it is next used; its statements are
- * prepared anew. The request that met the failure gets ERR_UNAVAILABLE (HTTP 503).
+ * PQstatus or by a failed statement, logged once, and opened again (PQreset); its statements
+ * are prepared anew when next used (a generation count per connection). A statement that failed
+ * because the connection was lost while no transaction was open is tried once more on the new
+ * connection (nothing of it can have happened); inside a transaction the request gets
+ * ERR_UNAVAILABLE (HTTP 503) and nothing of its transaction is stored.
  *
  * Durability: PostgreSQL's own (synchronous_commit on, fsync on): COMMIT returns once the WAL is
  * flushed, and the writer acknowledges nothing before its COMMIT returns. */
@@ -23,7 +26,8 @@ struct pg_handle {
     PGconn *pg;
     long long changes; /* rows the last command changed */
     unsigned next_name;
-    bool loss_logged; /* the loss of this connection has been logged */
+    unsigned generation; /* +1 at every reconnect: statements prepared before are gone */
+    bool loss_logged;    /* the loss of this connection has been logged */
 };
 
 struct pg_param {
@@ -37,6 +41,8 @@ struct pg_param {
 struct pg_stmt {
     struct store__stmt base;
     char name[16];
+    char *sql;           /* with $N parameters */
+    unsigned generation; /* of the connection it was prepared on */
     int nparams;
     struct pg_param *params;
     const char **values;
@@ -189,6 +195,7 @@ static enum err_code pg_reconnect(void *handle, struct error *err)
     PQsetNoticeProcessor(h->pg, NULL, NULL);
     fprintf(stderr, "stegvis: reconnected to PostgreSQL\n");
     h->loss_logged = false;
+    h->generation++;
     return ERR_OK;
 }
 
@@ -225,22 +232,32 @@ static char *number_parameters(const char *sql, int *count)
     return out;
 }
 
+/* Prepare `s` on its connection as it is now. */
+static enum err_code server_prepare(struct pg_stmt *s, struct error *err)
+{
+    struct pg_handle *h = handle_of(s->base.conn);
+    PGresult *res = PQprepare(h->pg, s->name, s->sql, 0, NULL);
+    enum err_code rc = ERR_OK;
+    if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
+        rc = pg_error(h, res, err);
+    PQclear(res);
+    if (rc == ERR_OK)
+        s->generation = h->generation;
+    return rc;
+}
+
 static enum err_code pg_prepare(struct store__conn *conn, const char *sql, struct store__stmt **out,
                                 struct error *err)
 {
     struct pg_handle *h = handle_of(conn);
     int count = 0;
-    char *numbered = number_parameters(sql, &count);
     struct pg_stmt *s = xcalloc(1, sizeof(*s));
     s->base.conn = conn;
+    s->sql = number_parameters(sql, &count);
     snprintf(s->name, sizeof(s->name), "s%u", ++h->next_name);
-    PGresult *res = PQprepare(h->pg, s->name, numbered, 0, NULL);
-    free(numbered);
-    enum err_code rc = ERR_OK;
-    if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = pg_error(h, res, err);
-    PQclear(res);
+    enum err_code rc = server_prepare(s, err);
     if (rc != ERR_OK) {
+        free(s->sql);
         free(s);
         return rc;
     }
@@ -269,6 +286,7 @@ static void pg_finalize(struct store__stmt *stmt)
     free(s->params);
     free(s->values);
     free(s->lengths);
+    free(s->sql);
     free(s); /* the prepared statement goes with its connection (or stays until it ends) */
 }
 
@@ -314,6 +332,27 @@ static int pg_param_count(struct store__stmt *stmt)
     return pg_of(stmt)->nparams;
 }
 
+/* Run the statement once (prepared again first when the connection is newer than it): ERR_OK
+ * with s->result set, whatever its status, or the error of the failed prepare. */
+static enum err_code run_once(struct pg_stmt *s, struct error *err)
+{
+    struct pg_handle *h = handle_of(s->base.conn);
+    if (s->generation != h->generation) {
+        enum err_code rc = server_prepare(s, err);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    s->result = PQexecPrepared(h->pg, s->name, s->nparams, s->values, s->lengths, NULL, 0);
+    return ERR_OK;
+}
+
+static enum err_code failed(struct pg_stmt *s, enum err_code rc)
+{
+    clear_result(s);
+    s->rows = -1; /* executed and failed: no rows until reset */
+    return rc;
+}
+
 static enum err_code execute(struct pg_stmt *s, struct error *err)
 {
     struct pg_handle *h = handle_of(s->base.conn);
@@ -321,14 +360,21 @@ static enum err_code execute(struct pg_stmt *s, struct error *err)
         s->values[i] = s->params[i].value;
         s->lengths[i] = s->params[i].length;
     }
-    s->result = PQexecPrepared(h->pg, s->name, s->nparams, s->values, s->lengths, NULL, 0);
-    ExecStatusType status = s->result != NULL ? PQresultStatus(s->result) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        enum err_code rc = pg_error(h, s->result, err);
+    bool outside_transaction = PQtransactionStatus(h->pg) == PQTRANS_IDLE;
+    enum err_code rc = run_once(s, err);
+    if (outside_transaction && PQstatus(h->pg) != CONNECTION_OK) {
+        /* lost before anything could happen: once more on a new connection */
+        log_loss(h);
         clear_result(s);
-        s->rows = -1; /* executed and failed: no rows until reset */
-        return rc;
+        rc = pg_reconnect(h, err);
+        if (rc == ERR_OK)
+            rc = run_once(s, err);
     }
+    if (rc != ERR_OK)
+        return failed(s, rc);
+    ExecStatusType status = s->result != NULL ? PQresultStatus(s->result) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        return failed(s, pg_error(h, s->result, err));
     const char *changed = PQcmdTuples(s->result);
     h->changes = changed[0] != '\0' ? strtoll(changed, NULL, 10) : 0;
     s->rows = status == PGRES_TUPLES_OK ? PQntuples(s->result) : 0;
