@@ -6,7 +6,7 @@
  * - a parsed number is 12 digits, its birth date is valid and not after the reference, its sex
  *   and coordination flag agree with the digits, and pnr_looks_like() agrees with the text;
  * - its 12 digits parse to the same number, and pnr_format10() gives a text that parses (with
- *   the same reference) to the same number. */
+ *   the same reference) to the same number (for people under 200: ten digits tell no more). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +41,9 @@ static void check_parsed(const struct pnr *p, const char *text, struct date refe
     FUZZ_CHECK(pnr_parse(p->digits, reference, &again, &err) == ERR_OK);
     FUZZ_CHECK(same_pnr(p, &again));
 
+    /* Ten digits name a century only within 200 years: '-' under 100, '+' 100 to 199. */
+    if (reference.year - p->birth_date.year >= 200)
+        return;
     char ten[12];
     pnr_format10(p, reference, ten);
     FUZZ_CHECK(strlen(ten) == 11 && (ten[6] == '-' || ten[6] == '+'));
