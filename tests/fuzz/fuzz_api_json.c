@@ -31,12 +31,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct app app;
-static char db_dir[64], db_path[128];
+static char db_dir[4096], db_path[4200];
 
 static void remove_db(void)
 {
     static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-    char path[160];
+    char path[4300];
     store_close(app.store);
     app.store = NULL;
     instrument_catalog_release(&app.catalog);
@@ -67,7 +67,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(path, sizeof(path), "%s/region.json", dir);
     if (datafiles_read(path, 4 << 20, &region, &err) != ERR_OK)
         init_failed("region", &err);
-    snprintf(db_dir, sizeof(db_dir), "/tmp/stegvis-fuzz-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    snprintf(db_dir, sizeof(db_dir), "%s/stegvis-fuzz-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (mkdtemp(db_dir) == NULL) {
         perror("fuzz_api_json: mkdtemp");
         exit(1);
