@@ -89,7 +89,8 @@ enum err_code instrument_parse_answers(const char *csv, int *positions, int cap,
         } else {
             char *stop = NULL;
             long v = strtol(p, &stop, 10);
-            if (stop != p + len || len > 3 || *p == '+' || *p == '-' || *p == ' ')
+            /* strtol would skip leading white space and take a sign: only digits here. */
+            if (stop != p + len || len > 3 || *p < '0' || *p > '9')
                 return error_set(err, ERR_INVALID, "answers",
                                  "answer %d is \"%.*s\": expected an option position, '-' or 'na'",
                                  *count + 1, (int)(len > 20 ? 20 : len), p);

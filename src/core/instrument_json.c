@@ -237,6 +237,44 @@ static void parse_header(json_t *root, struct instrument *ins)
     ins->prorate_max_missing = json_is_integer(prorate) ? (int)json_integer_value(prorate) : 0;
 }
 
+#define OPTION_VALUE_MAX 100 /* points of one option; real instruments stay below 10 */
+#define MULTIPLIER_MAX   100
+
+/* The numbers scoring works with must agree and stay small, so instrument_score() cannot
+ * overflow or divide by zero: option values 0..OPTION_VALUE_MAX, "total" exactly the range the
+ * scored items span, fewer items allowed missing than are scored, a small index multiplier; and
+ * band severities on the pages' ramp (0..4). */
+static enum err_code check_numbers(struct parse *p, const struct instrument *ins)
+{
+    int low = 0, high = 0, scored = 0;
+    for (int i = 0; i < ins->item_count; i++) {
+        const struct instrument_item *item = &ins->items[i];
+        int item_low = OPTION_VALUE_MAX, item_high = 0;
+        for (int o = 0; o < item->option_count; o++) {
+            int v = item->options[o].value;
+            if (v < 0 || v > OPTION_VALUE_MAX)
+                return bad(p, "/items", "option values must be 0-100");
+            item_low = v < item_low ? v : item_low;
+            item_high = v > item_high ? v : item_high;
+        }
+        if (!item->scored)
+            continue;
+        scored++;
+        low += item_low;
+        high += item_high;
+    }
+    if (ins->total_min != low || ins->total_max != high)
+        return bad(p, "/total", "min and max must be the lowest and highest sum of the items");
+    if (ins->prorate_max_missing < 0 || ins->prorate_max_missing >= scored)
+        return bad(p, "/prorate_max_missing", "must be 0 or more and less than the scored items");
+    if (ins->index_multiplier < 0 || ins->index_multiplier > MULTIPLIER_MAX)
+        return bad(p, "/index_multiplier", "must be 0-100");
+    for (int b = 0; b < ins->band_count; b++)
+        if (ins->bands[b].severity < 0 || ins->bands[b].severity > 4)
+            return bad(p, "/bands", "severity must be 0-4 (the ramp's steps)");
+    return ERR_OK;
+}
+
 static enum err_code parse_instrument(struct parse *p, json_t *root, struct instrument *ins)
 {
     if (!json_is_object(root))
@@ -256,6 +294,8 @@ static enum err_code parse_instrument(struct parse *p, json_t *root, struct inst
         rc = parse_threshold(p, json_object_get(root, "caseness"), "/caseness", &ins->caseness);
     if (rc == ERR_OK)
         rc = parse_flags(p, root, ins);
+    if (rc == ERR_OK)
+        rc = check_numbers(p, ins);
     return rc;
 }
 

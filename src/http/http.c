@@ -54,6 +54,18 @@ char *http_printf(struct http_request *req, const char *fmt, ...)
     return s;
 }
 
+/* jansson's parse error may quote the bad bytes of the body, which need not be UTF-8; a problem
+ * detail must be (else it cannot be serialised and the client gets 500): printable ASCII only,
+ * anything else as '?'. */
+static const char *printable_ascii(struct http_request *req, const char *text)
+{
+    char *out = http_strdup(req, text);
+    for (char *p = out; *p != '\0'; p++)
+        if (*p < 0x20 || *p > 0x7e)
+            *p = '?';
+    return out;
+}
+
 json_t *http_json_body(struct http_request *req, struct http_response *res)
 {
     if (req->body_len == 0) {
@@ -64,9 +76,10 @@ json_t *http_json_body(struct http_request *req, struct http_response *res)
     json_error_t error;
     json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &error);
     if (root == NULL) {
-        http_problem(
-            req, res, 400, "Malformed JSON",
-            http_printf(req, "line %d, column %d: %s", error.line, error.column, error.text), NULL);
+        http_problem(req, res, 400, "Malformed JSON",
+                     http_printf(req, "line %d, column %d: %s", error.line, error.column,
+                                 printable_ascii(req, error.text)),
+                     NULL);
         return NULL;
     }
     if (!json_is_object(root)) {

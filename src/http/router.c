@@ -236,6 +236,18 @@ static bool session_allows(const struct route *route, struct http_request *req,
     return true;
 }
 
+/* The method as a 405 problem may quote it: only an RFC 9110 token (JSON needs UTF-8, and a
+ * detail should not echo arbitrary bytes), else a description. */
+static const char *method_for_detail(const char *method)
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~0123456789"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    size_t len = strlen(method);
+    if (len == 0 || len > 32 || strspn(method, tchar) != len)
+        return "this method";
+    return method;
+}
+
 /* 404 and 405 for a path, as a problem or (`html`) as a page. */
 static void refuse_path(const struct route *routes, int count, const struct segments *path,
                         bool path_known, bool html, struct http_request *req,
@@ -253,7 +265,8 @@ static void refuse_path(const struct route *routes, int count, const struct segm
         web_error_page(req, res, 405, NULL);
     else
         http_problem(req, res, 405, "Method Not Allowed",
-                     http_printf(req, "%s is not allowed here; allowed: %s", req->method, allow),
+                     http_printf(req, "%s is not allowed here; allowed: %s",
+                                 method_for_detail(req->method), allow),
                      NULL);
     http_add_header(res, "Allow", allow);
 }
