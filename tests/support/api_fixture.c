@@ -3,7 +3,6 @@
 
 #include "db_fingerprint.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,36 +209,6 @@ const char *api_audit_actions(struct test_http_client *admin, long long patient_
     }
     test_http_response_free(&res);
     return out;
-}
-
-int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (errmsg != NULL)
-        snprintf(errmsg, size, "%s", rc == SQLITE_OK ? "" : sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-long long api_db_int(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        TEST_FAIL("%s: no row (%s)", sql, sqlite3_errmsg(db));
-    long long value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return value;
 }
 
 struct test_http_response api_refused(struct api_world *w, struct test_http_client *c,

@@ -1,5 +1,6 @@
 /* api_fixture.h - what the JSON API tests share: a server with one account per role, short
- * ways to build requests and read answers, and direct access to the database file.
+ * ways to build requests and read answers. To look at the database itself, use testdb.h on
+ * server.db_path (a SQLite path or a PostgreSQL URL).
  *
  * The world: a fresh database with these accounts (made with the real `stegvis user add`
  * before the server starts), all with the password API_PASSWORD:
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #include "support/http_client.h"
+#include "support/testdb.h"
 #include "testing.h"
 
 #define API_PASSWORD "correct horse battery"
@@ -109,12 +111,5 @@ void api_pnr(int serial, char dashed[14], char digits[13]);
 /* The audit actions recorded for a patient (GET /audit?patient_id= as `admin`), newest first,
  * comma-separated (rotating static buffer). */
 const char *api_audit_actions(struct test_http_client *admin, long long patient_id);
-
-/* Run `sql` on the database file through a connection of the test's own (read-write). Returns
- * the SQLite result code; the message goes into `errmsg` (may be NULL). */
-int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size);
-
-/* The integer the one-row query `sql` answers (fails the test otherwise). */
-long long api_db_int(const char *db_path, const char *sql);
 
 #endif
