@@ -36,6 +36,10 @@ struct api_world {
     struct test_http_client anonymous; /* never logged in */
     long long staff_id[ACTOR_COUNT];   /* from GET /me after api_world_login */
     long long unit_gottsunda, unit_arsta;
+    /* api_world_start_second: another server on the same database, with clients of its own */
+    struct test_server second;
+    struct test_http_client second_client[ACTOR_COUNT];
+    long long second_staff_id[ACTOR_COUNT];
 };
 
 extern const char *const api_usernames[ACTOR_COUNT];
@@ -43,13 +47,25 @@ extern const char *const api_usernames[ACTOR_COUNT];
 /* Make the database and the accounts, start the server, and make the clients (not logged in). */
 void api_world_start(struct api_world *w);
 
+/* api_world_start on the existing, empty database at `db_url` (a PostgreSQL cluster of the
+ * test's own), which api_world_stop leaves in place. */
+void api_world_start_on(struct api_world *w, const char *db_url);
+
+/* Start a second `stegvis serve` on the world's database (--db the same URL: two processes on
+ * one PostgreSQL database), with a client per actor in w->second_client (not logged in). */
+void api_world_start_second(struct api_world *w);
+
 /* Log `actor` in (its client keeps cookie and CSRF token) and note its staff id. */
 void api_world_login(struct api_world *w, enum api_actor actor);
+
+/* The same on the second server's client of `actor`. */
+void api_world_login_second(struct api_world *w, enum api_actor actor);
 
 /* Log every actor in and look up the two units' ids. */
 void api_world_login_all(struct api_world *w);
 
-/* Release the clients, stop the server (exit code 0 asserted) and remove its folder. */
+/* Release the clients, stop the servers (exit code 0 asserted) and remove their folders (and
+ * the database api_world_start made). */
 void api_world_stop(struct api_world *w);
 
 /* printf into one of a few rotating static buffers (valid for the next 15 calls). */
