@@ -17,6 +17,7 @@
 
 #include "http/router.h"
 #include "support/api_fixture.h"
+#include "support/testdb.h"
 #include "support/db_fingerprint.h"
 
 enum column { OWN, OTHER, EMERG, MGR, ANALYST, ADMIN, NONE, COLUMNS };
@@ -287,7 +288,7 @@ static void expand(const char *text, const struct record *r, enum column col, in
 
 static long long audit_rows(long long patient)
 {
-    return api_db_int(W.server.db_path,
+    return testdb_int(W.server.db_path,
                       api_fmt("SELECT count(*) FROM audit WHERE patient_id = %lld", patient));
 }
 
@@ -303,7 +304,7 @@ static void expect_audit_row(const struct row *row, enum column col, long long p
         "%lld) AND action = '%s' AND actor = '%s' AND emergency = %d AND detail %s",
         patient, row->action, who, emergency,
         emergency ? "= 'emergency access: " REASON "'" : "NOT LIKE 'emergency%'");
-    if (api_db_int(W.server.db_path, sql) != 1)
+    if (testdb_int(W.server.db_path, sql) != 1)
         TEST_FAIL("%s %s as %s: the newest audit row is not %s by %s%s", row->method, row->pattern,
                   column_names[col], row->action, who, col == EMERG ? " (emergency)" : "");
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "support/api_fixture.h"
+#include "support/testdb.h"
 
 static struct api_world W;
 static struct test_http_client *anna, *bo; /* clinicians at GOTTSUNDA and ARSTA */
@@ -40,7 +41,7 @@ static void prepare(void)
 
 static long long failed_logins(const char *username)
 {
-    return api_db_int(W.server.db_path,
+    return testdb_int(W.server.db_path,
                       api_fmt("SELECT failed_logins FROM staff WHERE username = '%s'", username));
 }
 
@@ -103,7 +104,7 @@ static void expired_session(void)
     struct test_http_response res = test_http_get(david, "/api/v1/me");
     EXPECT_STATUS(res, 200);
     test_http_response_free(&res);
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path,
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path,
                               api_fmt("UPDATE login_session SET expires_at = %lld WHERE staff_id "
                                       "= %lld",
                                       (long long)time(NULL) - 1, W.staff_id[ACTOR_ANALYST]),
@@ -148,7 +149,7 @@ static void csrf(void)
 
 static long long audit_rows(long long patient_id)
 {
-    return api_db_int(W.server.db_path,
+    return testdb_int(W.server.db_path,
                       api_fmt("SELECT count(*) FROM audit WHERE patient_id = %lld", patient_id));
 }
 
@@ -242,7 +243,7 @@ static void invitations(void)
     /* Expired: the expiry moved into the past through the database file (a test cannot wait
      * the shortest lifetime, one day). */
     invite("[\"gad7\"]", token);
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path,
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path,
                               api_fmt("UPDATE invitation SET expires_at = %lld WHERE used_at = 0",
                                       (long long)time(NULL) - 1),
                               NULL, 0),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "support/api_fixture.h"
+#include "support/testdb.h"
 #include "support/db_fingerprint.h"
 
 /* Times sent with a UTC offset and answered in UTC (docs/api.md), as seconds since 1970. */
@@ -447,13 +448,13 @@ static void expired_invitation(void)
     /* A test cannot wait a day, and the server reads the wall clock: move the unused
      * invitation's expiry a minute into the past through the database file instead. */
     char msg[256];
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path,
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path,
                               api_fmt("UPDATE invitation SET expires_at = %lld WHERE used_at = 0 "
                                       "AND instruments = 'gad7'",
                                       (long long)time(NULL) - 60),
                               msg, sizeof(msg)),
                   0);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, "SELECT count(*) FROM invitation WHERE used_at = 0 "
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, "SELECT count(*) FROM invitation WHERE used_at = 0 "
                                                "AND instruments = 'gad7'"),
                   1);
 
@@ -572,22 +573,24 @@ static void audit_trail(void)
 static void audit_is_append_only(void)
 {
     const char *count_sql = "SELECT count(*) FROM audit";
-    long long rows = api_db_int(W.server.db_path, count_sql);
+    long long rows = testdb_int(W.server.db_path, count_sql);
     ASSERT_TRUE(rows > 0);
     char msg[256];
     /* 19 = SQLITE_CONSTRAINT: the schema's triggers RAISE(ABORT). */
     ASSERT_EQ_INT(
-        api_db_exec(W.server.db_path, "UPDATE audit SET action = 'nothing'", msg, sizeof(msg)), 19);
+        testdb_exec(W.server.db_path, "UPDATE audit SET action = 'nothing'", msg, sizeof(msg)),
+        TESTDB_REFUSED);
     ASSERT_STR_EQ(msg, "audit is append-only");
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path, "DELETE FROM audit", msg, sizeof(msg)), 19);
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path, "DELETE FROM audit", msg, sizeof(msg)),
+                  TESTDB_REFUSED);
     ASSERT_STR_EQ(msg, "audit is append-only");
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path,
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path,
                               api_fmt("DELETE FROM audit WHERE patient_id = %lld", F.patient), msg,
                               sizeof(msg)),
-                  19);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, count_sql), rows);
+                  TESTDB_REFUSED);
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, count_sql), rows);
     ASSERT_EQ_INT(
-        api_db_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = 'nothing'"), 0);
+        testdb_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = 'nothing'"), 0);
 }
 
 static void login_me_logout(void)

@@ -1,63 +1,50 @@
 /* test_indicators_api.c - GET /api/v1/indicators and /api/v1/indicators.csv on a demo region
  * (`stegvis demo --patients 300 --seed 3 --today 2026-11-24`): the figures equal a direct
- * count on the database file, small cells are suppressed, bad queries are 422, clinicians are
+ * count on the database, small cells are suppressed, bad queries are 422, clinicians are
  * refused, a login leaves the facts table alone, and a write through the API shows in the next
  * answer without reloading the table. */
 #include <string.h>
 
 #include "support/api_fixture.h"
+#include "support/testdb.h"
 #include "support/support.h"
 
-#define GOTTSUNDA     "Gottsunda vårdcentral"
-#define DAY_OF(col)   "(" col " / 86400)"
-#define UNIX_DAY(iso) "(julianday('" iso "') - 2440587.5)"
+#define GOTTSUNDA "Gottsunda vårdcentral"
+/* Assessed within 3 days (docs/indicators.md) at GOTTSUNDA, counted on the database: assessed
+ * episodes with both days whose assessment day (seconds / 86400) lies in [FROM, TO]; the
+ * denominator, then the numerator (assessed at most 3 calendar days after referral). Portable
+ * SQL (SQLite and PostgreSQL): integer division, day numbers worked out here. */
+#define GOTTSUNDA_ASSESSED                                                                         \
+    "FROM episode e JOIN unit u ON u.id = e.unit_id WHERE u.code = 'GOTTSUNDA' AND "               \
+    "e.assessed_at > 0 AND e.assessed_at / 86400 >= e.referred_at / 86400 AND "                    \
+    "e.assessed_at / 86400 BETWEEN %lld AND %lld"
 
-/* Assessed within 3 days (docs/indicators.md) at GOTTSUNDA, counted on the file: assessed
- * episodes with both days whose assessment day lies in [FROM, TO]; the denominator, then the
- * numerator (assessed at most 3 calendar days after referral). */
-#define COUNT_SQL(from, to)                                                                        \
-    "SELECT c FROM (SELECT count(*) AS c FROM episode e JOIN unit u ON u.id = e.unit_id WHERE "    \
-    "u.code = 'GOTTSUNDA' AND e.assessed_at > 0 AND " DAY_OF("e.assessed_at") " >= " DAY_OF(       \
-        "e.referred_at") " AND " DAY_OF("e.assessed_at") " BETWEEN " UNIX_DAY(from) " AND"         \
-                                                                                    " " UNIX_DAY(  \
-                                                                                        to) ")"
-#define WITHIN_SQL(from, to)                                                                        \
-    "SELECT coalesce(sum(" DAY_OF("e.assessed_at") " - " DAY_OF(                                    \
-        "e.referred_at") " <= 3), 0) "                                                              \
-                         "FROM episode e "                                                          \
-                         "JOIN unit u ON "                                                          \
-                         "u.id = "                                                                  \
-                         "e.unit_id "                                                               \
-                         "WHERE u.code = "                                                          \
-                         "'GOTTSUNDA' "                                                             \
-                         "AND "                                                                     \
-                         "e.assessed_at "                                                           \
-                         "> 0 "                                                                     \
-                         "AND " DAY_OF(                                                             \
-                             "e"                                                                    \
-                             "."                                                                    \
-                             "a"                                                                    \
-                             "s"                                                                    \
-                             "s"                                                                    \
-                             "e"                                                                    \
-                             "s"                                                                    \
-                             "s"                                                                    \
-                             "e"                                                                    \
-                             "d"                                                                    \
-                             "_"                                                                    \
-                             "a"                                                                    \
-                             "t") " >= " DAY_OF("e.referred_at") " AND " DAY_OF("e.assessed_"       \
-                                                                                "at") " BETW"       \
-                                                                                      "EEN"         \
-                                                                                      " " UNIX_DAY( \
-                                                                                          from) " AND " UNIX_DAY(to)
+/* Days since 1970-01-01 of "YYYY-MM-DD". */
+static long long day_number(const char *date)
+{
+    long long at = api_epoch(api_fmt("%sT00:00:00Z", date));
+    ASSERT_TRUE(at >= 0);
+    return at / 86400;
+}
+
+static const char *count_sql(const char *from, const char *to)
+{
+    return api_fmt("SELECT count(*) " GOTTSUNDA_ASSESSED, day_number(from), day_number(to));
+}
+
+static const char *within_sql(const char *from, const char *to)
+{
+    return api_fmt("SELECT coalesce(sum(CASE WHEN e.assessed_at / 86400 - e.referred_at / 86400 "
+                   "<= 3 THEN 1 ELSE 0 END), 0) " GOTTSUNDA_ASSESSED,
+                   day_number(from), day_number(to));
+}
 
 static struct test_server server;
 static struct test_http_client analyst, clinician;
 
 static long long db_int(const char *sql)
 {
-    return api_db_int(server.db_path, sql);
+    return testdb_int(server.db_path, sql);
 }
 
 /* The cell of `unit` in a one-way by=unit answer, or NULL. */
@@ -97,12 +84,12 @@ static void expect_gottsunda_matches(const char *from, const char *to, const cha
     test_http_response_free(&res);
 }
 
-/* One-way by unit: GOTTSUNDA's cell equals the count on the file; the answer carries the
+/* One-way by unit: GOTTSUNDA's cell equals the count in the database; the answer carries the
  * definition and funnel data with a summary. */
 static void by_unit_matches_sql(void)
 {
-    expect_gottsunda_matches("2025-11-25", "2026-11-24", COUNT_SQL("2025-11-25", "2026-11-24"),
-                             WITHIN_SQL("2025-11-25", "2026-11-24"));
+    expect_gottsunda_matches("2025-11-25", "2026-11-24", count_sql("2025-11-25", "2026-11-24"),
+                             within_sql("2025-11-25", "2026-11-24"));
     struct test_http_response res =
         test_http_get(&analyst, "/api/v1/indicators?indicator=assessed_within_3_days&by=unit"
                                 "&from=2025-11-25&to=2026-11-24");
@@ -233,7 +220,7 @@ static void a_write_changes_the_figure(void)
     struct test_http_response before = test_http_get(&analyst, path);
     long long denominator = member_int(unit_cell(&before, GOTTSUNDA), "denominator");
     test_http_response_free(&before);
-    ASSERT_EQ_INT(denominator, db_int(COUNT_SQL("2000-01-01", "2099-12-31")));
+    ASSERT_EQ_INT(denominator, db_int(count_sql("2000-01-01", "2099-12-31")));
 
     long long episode = created_id(
         test_http_send_json(&clinician, "POST", "/api/v1/episodes",
@@ -244,14 +231,14 @@ static void a_write_changes_the_figure(void)
                                            "2,0]}",
                                            patient, episode)));
     /* Not yet assessed: not counted. */
-    expect_gottsunda_matches("2000-01-01", "2099-12-31", COUNT_SQL("2000-01-01", "2099-12-31"),
-                             WITHIN_SQL("2000-01-01", "2099-12-31"));
+    expect_gottsunda_matches("2000-01-01", "2099-12-31", count_sql("2000-01-01", "2099-12-31"),
+                             within_sql("2000-01-01", "2099-12-31"));
     created_id(test_http_send_json(
         &clinician, "POST", "/api/v1/assessments",
         api_fmt("{\"episode_id\":%lld,\"chosen_step\":2,\"reason\":\"Matris\"}", episode)));
-    expect_gottsunda_matches("2000-01-01", "2099-12-31", COUNT_SQL("2000-01-01", "2099-12-31"),
-                             WITHIN_SQL("2000-01-01", "2099-12-31"));
-    ASSERT_EQ_INT(db_int(COUNT_SQL("2000-01-01", "2099-12-31")), denominator + 1);
+    expect_gottsunda_matches("2000-01-01", "2099-12-31", count_sql("2000-01-01", "2099-12-31"),
+                             within_sql("2000-01-01", "2099-12-31"));
+    ASSERT_EQ_INT(db_int(count_sql("2000-01-01", "2099-12-31")), denominator + 1);
     /* Kept current episode by episode: still only the start-up load. */
     long long version, reloads;
     facts_meta(&version, &reloads);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <netinet/in.h>
-#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -15,6 +14,7 @@
 #include "store/store.h"
 #include "support/http_client.h"
 #include "support/support.h"
+#include "support/testdb.h"
 #include "testing.h"
 
 static struct test_server server; /* one server for the cases that only talk to it */
@@ -301,16 +301,14 @@ static void expect_refused_soon(int port)
     TEST_FAIL("the server still accepts connections 5 s after SIGTERM");
 }
 
+/* SQLite's own check of a database file. */
 static void integrity_ok(const char *path)
 {
-    sqlite3 *db = NULL;
-    ASSERT_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *stmt = NULL;
-    ASSERT_EQ_INT(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL), SQLITE_OK);
-    ASSERT_EQ_INT(sqlite3_step(stmt), SQLITE_ROW);
-    ASSERT_STR_EQ((const char *)sqlite3_column_text(stmt, 0), "ok");
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
+    if (!testdb_sqlite_only("PRAGMA integrity_check of the database file"))
+        return;
+    char text[64];
+    testdb_text(path, "PRAGMA integrity_check", text, sizeof(text));
+    ASSERT_STR_EQ(text, "ok");
 }
 
 /* A chunked upload that goes on far past the cap is cut (libmicrohttpd 0.9 cannot answer in
@@ -399,6 +397,8 @@ static void serve_rejects_bad_options(void)
 
 static void backup_while_serving(void)
 {
+    if (!testdb_sqlite_only("stegvis backup writes a SQLite file"))
+        return;
     char copy[400];
     test_server_path(&server, "copy.db", copy, sizeof(copy));
     const char *args[] = { "backup", "--db", server.db_path, "--to", copy, NULL };
@@ -424,18 +424,17 @@ static void backup_while_serving(void)
 }
 
 /* Stamp the database at `path` with schema version `version` (store: meta.schema_version). */
-static void set_schema_version(const char *path, int version)
+static void set_schema_version(const char *db_url, int version)
 {
-    sqlite3 *db = NULL;
-    ASSERT_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    char sql[200];
+    struct testdb *db = testdb_connect(db_url);
+    char sql[200], message[256];
     snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
              version);
-    char *message = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &message) != SQLITE_OK)
+    long long changes = 0;
+    if (testdb_run(db, sql, &changes, message, sizeof(message)) != TESTDB_OK)
         TEST_FAIL("%s: %s", sql, message);
-    ASSERT_EQ_INT(sqlite3_changes(db), 1);
-    sqlite3_close(db);
+    ASSERT_EQ_INT(changes, 1);
+    testdb_close(db);
 }
 
 static void serve_refuses_a_newer_schema(void)
@@ -481,6 +480,8 @@ static void expect_migrate(const char *db, const char *backup, int from, const c
 
 static void migrate_takes_a_backup_first(void)
 {
+    if (!testdb_sqlite_only("migrate with a backup file, and a missing database file"))
+        return;
     struct test_server own;
     test_server_start(&own);
     test_server_stop(&own);

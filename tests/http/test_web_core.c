@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "support/api_fixture.h"
+#include "support/testdb.h"
 #include "support/http_client.h"
 #include "testing.h"
 
@@ -22,7 +23,7 @@ static struct test_server server;
 
 static long long db_int(const char *sql)
 {
-    return api_db_int(server.db_path, sql);
+    return testdb_int(server.db_path, sql);
 }
 
 /* An HTML page as UI.md and the CSP want it. */

@@ -4,12 +4,12 @@
  * every unit's figures on /oversikt equal GET /api/v1/indicators for the same query ("<5"
  * where the API says suppressed), the funnel plot has one point per unsuppressed unit, the
  * availability matrix says "saknas" where a municipality lacks an intervention, and the training
- * table's counts equal direct SQL counts on the database file. */
-#include <sqlite3.h>
+ * table's counts equal direct SQL counts on the database. */
 #include <string.h>
 
 #include "http/staff_pages.h"
 #include "support/support.h"
+#include "support/testdb.h"
 
 static struct test_server server;
 static struct test_http_client analyst, manager, clinician, nobody;
@@ -210,17 +210,19 @@ static void availability_page(void)
     test_http_response_free(&res);
 }
 
-/* One count from the database file. */
-static long long sql_count(sqlite3 *db, const char *sql, const char *code)
+struct unit_names {
+    int count;
+    char code[32][32];
+    char name[32][128];
+};
+
+static void add_unit(void *context, int columns, const char *const *values)
 {
-    sqlite3_stmt *stmt = NULL;
-    ASSERT_EQ_INT(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
-    if (code != NULL)
-        sqlite3_bind_text(stmt, 1, code, -1, SQLITE_TRANSIENT);
-    ASSERT_EQ_INT(sqlite3_step(stmt), SQLITE_ROW);
-    long long n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return n;
+    struct unit_names *units = context;
+    ASSERT_TRUE(columns == 2 && units->count < 32);
+    snprintf(units->code[units->count], sizeof(units->code[0]), "%s", values[0]);
+    snprintf(units->name[units->count], sizeof(units->name[0]), "%s", values[1]);
+    units->count++;
 }
 
 /* Every unit's row: active staff and those with the basic course, as SQL counts them. */
@@ -229,28 +231,22 @@ static void training_page(void)
     struct test_http_response res = test_http_get(&manager, "/utbildning");
     dash_page(&res);
     char *table = cut(res.body, "<table class=\"data dash-table\" id=\"training\">", "</table>");
-    sqlite3 *db = NULL;
-    ASSERT_EQ_INT(sqlite3_open_v2(server.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_stmt *units = NULL;
-    ASSERT_EQ_INT(
-        sqlite3_prepare_v2(db, "SELECT code, name FROM unit ORDER BY id", -1, &units, NULL),
-        SQLITE_OK);
-    int rows = 0;
+    struct testdb *db = testdb_connect(server.db_path);
+    static struct unit_names units;
+    testdb_query_rows(db, "SELECT code, name FROM unit ORDER BY id", add_unit, &units);
     long long all_staff = 0, all_done = 0;
-    while (sqlite3_step(units) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(units, 0);
-        const char *name = (const char *)sqlite3_column_text(units, 1);
+    for (int i = 0; i < units.count; i++) {
+        const char *code = units.code[i], *name = units.name[i];
         long long staff =
-            sql_count(db,
-                      "SELECT count(*) FROM staff JOIN unit ON unit.id = staff.unit_id "
-                      "WHERE unit.code = ? AND staff.active = 1",
-                      code);
-        long long done = sql_count(db,
-                                   "SELECT count(*) FROM staff JOIN unit ON unit.id = "
-                                   "staff.unit_id JOIN training ON training.staff_id = staff.id "
-                                   "WHERE unit.code = ? AND staff.active = 1 AND "
-                                   "training.course = 'stegvis_grund'",
-                                   code);
+            testdb_query_int(db, api_fmt("SELECT count(*) FROM staff JOIN unit ON unit.id = "
+                                         "staff.unit_id WHERE unit.code = '%s' AND "
+                                         "staff.active = 1",
+                                         code));
+        long long done = testdb_query_int(
+            db, api_fmt("SELECT count(*) FROM staff JOIN unit ON unit.id = staff.unit_id JOIN "
+                        "training ON training.staff_id = staff.id WHERE unit.code = '%s' AND "
+                        "staff.active = 1 AND training.course = 'stegvis_grund'",
+                        code));
         ASSERT_TRUE(staff > 0);
         all_staff += staff;
         all_done += done;
@@ -258,22 +254,19 @@ static void training_page(void)
                                        "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
                                        "<td class=\"num\">%lld</td>",
                                        code, name, staff, done, staff - done));
-        rows++;
     }
-    sqlite3_finalize(units);
-    ASSERT_TRUE(rows >= 8);
-    long long region_staff = sql_count(db, "SELECT count(*) FROM staff WHERE active = 1", NULL);
-    long long region_done = sql_count(db,
-                                      "SELECT count(*) FROM staff JOIN training ON "
-                                      "training.staff_id = staff.id WHERE staff.active = 1 AND "
-                                      "training.course = 'stegvis_grund'",
-                                      NULL);
+    ASSERT_TRUE(units.count >= 8);
+    long long region_staff = testdb_query_int(db, "SELECT count(*) FROM staff WHERE active = 1");
+    long long region_done = testdb_query_int(db, "SELECT count(*) FROM staff JOIN training ON "
+                                                 "training.staff_id = staff.id WHERE "
+                                                 "staff.active = 1 AND training.course = "
+                                                 "'stegvis_grund'");
     ASSERT_TRUE(region_staff >= all_staff);
     ASSERT_TRUE(region_done >= all_done);
     ASSERT_CONTAINS(table, api_fmt("<tr class=\"dash-total\"><th scope=\"row\">Regionen</th>"
                                    "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
                                    region_staff, region_done));
-    sqlite3_close(db);
+    testdb_close(db);
     free(table);
     test_http_response_free(&res);
 }

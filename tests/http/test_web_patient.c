@@ -22,7 +22,7 @@ static struct {
 
 static long long db_int(const char *sql)
 {
-    return api_db_int(W.server.db_path, sql);
+    return testdb_int(W.server.db_path, sql);
 }
 
 /* ---- self-referral ------------------------------------------------------------------------ */
@@ -471,7 +471,7 @@ static void confirmation_finishes(void)
 /* Once the link has expired, every page of it is gone, the plan too. */
 static void expired_link_is_gone(void)
 {
-    ASSERT_EQ_INT(api_db_exec(W.server.db_path,
+    ASSERT_EQ_INT(testdb_exec(W.server.db_path,
                               api_fmt("UPDATE invitation SET expires_at = %lld WHERE patient_id = "
                                       "%lld",
                                       (long long)time(NULL) - 1, F.patient),

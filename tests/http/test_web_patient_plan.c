@@ -20,7 +20,7 @@ static struct {
 
 static long long db_int(const char *sql)
 {
-    return api_db_int(W.server.db_path, sql);
+    return testdb_int(W.server.db_path, sql);
 }
 
 static const char *link_path(const char *suffix)

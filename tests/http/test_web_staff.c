@@ -119,7 +119,7 @@ static void triage_lists_risk_first(void)
     test_http_response_free(&res);
     /* one audit row for the queue, as the API's GET /triage writes */
     ASSERT_EQ_INT(
-        api_db_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = 'triage.read'"), 1);
+        testdb_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = 'triage.read'"), 1);
 }
 
 /* Above the fold: the risk badge and the latest score per instrument with its band. */
@@ -202,7 +202,7 @@ static const char *last_audit(const char *path)
 static void emergency_access(void)
 {
     const char *rows = api_fmt("SELECT count(*) FROM audit WHERE patient_id = %lld", F.karl);
-    long long before = api_db_int(W.server.db_path, rows);
+    long long before = testdb_int(W.server.db_path, rows);
     struct test_http_response res = page(bo, api_fmt("/patienter/%lld", F.karl), 403);
     ASSERT_CONTAINS(res.body, "<h1>Nödåtkomst till journal</h1>");
     ASSERT_CONTAINS(res.body, api_fmt("<form method=\"get\" id=\"access-reason-form\" "
@@ -215,7 +215,7 @@ static void emergency_access(void)
     ASSERT_CONTAINS(res.body, "Skriv ett skäl på minst 5 tecken.");
     ASSERT_NOT_CONTAINS(res.body, "Karl");
     test_http_response_free(&res);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, rows), before); /* nothing read, nothing logged */
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, rows), before); /* nothing read, nothing logged */
 
     res = page(bo, api_fmt("/patienter/%lld?access_reason=akut+kontakt+via+1177", F.karl), 200);
     ASSERT_CONTAINS(res.body, "<h1>Karl Karlsson</h1>");
@@ -255,7 +255,7 @@ static void admin_creates_clinician(void)
     test_http_response_free(&res);
 
     const char *count = "SELECT count(*) FROM staff";
-    long long staff = api_db_int(W.server.db_path, count);
+    long long staff = testdb_int(W.server.db_path, count);
     res = post_form(eva, "/admin/personal",
                     "username=frida2&display_name=Frida+Falk&role=clinician&unit_code=GOTTSUNDA"
                     "&password=kort");
@@ -263,20 +263,20 @@ static void admin_creates_clinician(void)
     ASSERT_CONTAINS(res.body, "Lösenordet ska ha minst 10 tecken.");
     ASSERT_CONTAINS(res.body, "name=\"username\" value=\"frida2\"");
     test_http_response_free(&res);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, count), staff);
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, count), staff);
 
     res = post_form(eva, "/admin/personal",
                     "username=frida&display_name=Frida+Falk&role=clinician&unit_code=GOTTSUNDA"
                     "&password=" NEW_PASS);
     expect_see_other(&res, "/admin/personal?skapad=frida");
     test_http_response_free(&res);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, count), staff + 1);
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, count), staff + 1);
     res = page(eva, "/admin/personal?skapad=frida", 200);
     ASSERT_CONTAINS(res.body, "Kontot frida är skapat.");
     ASSERT_CONTAINS(res.body, "<td>frida</td><td>Frida Falk</td><td>Behandlare</td><td>Gottsunda "
                               "vårdcentral</td>");
     test_http_response_free(&res);
-    ASSERT_EQ_INT(api_db_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = "
+    ASSERT_EQ_INT(testdb_int(W.server.db_path, "SELECT count(*) FROM audit WHERE action = "
                                                "'staff.create' AND detail LIKE '%frida,%'"),
                   1);
     /* the new account works */
@@ -307,11 +307,11 @@ static void new_patient_and_invitation(void)
                             "&source=self&problem=Sover+d%%C3%%A5ligt",
                             dashed));
     long long id =
-        api_db_int(W.server.db_path, api_fmt("SELECT id FROM patient WHERE pnr = '%s'", digits));
+        testdb_int(W.server.db_path, api_fmt("SELECT id FROM patient WHERE pnr = '%s'", digits));
     expect_see_other(&res, api_fmt("/patienter/%lld", id));
     test_http_response_free(&res);
     long long episode =
-        api_db_int(W.server.db_path,
+        testdb_int(W.server.db_path,
                    api_fmt("SELECT id FROM episode WHERE patient_id = %lld AND source = 'self' AND "
                            "problem = 'Sover dåligt' AND unit_id = %lld",
                            id, W.unit_gottsunda));

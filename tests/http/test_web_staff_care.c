@@ -32,7 +32,7 @@ static struct {
 
 static long long db(const char *sql)
 {
-    return api_db_int(W.server.db_path, sql);
+    return testdb_int(W.server.db_path, sql);
 }
 
 static long long create(const char *path, const char *json)

@@ -1,10 +1,11 @@
-/* fixture.h - what the store tests share: a fresh temporary directory with a real SQLite file,
- * the shipped region, a raw sqlite3 connection to look behind the interface, and audit rows. */
+/* fixture.h - what the store tests share: a fresh database on the run's backend (testdb.h: a
+ * SQLite file in a temporary directory, or a PostgreSQL database in a pg/ run), a temporary
+ * directory for files (backups), the shipped region, and rows to add. To look behind the
+ * store's interface, use testdb.h on f.db. */
 #ifndef STEGVIS_TESTS_STORE_FIXTURE_H
 #define STEGVIS_TESTS_STORE_FIXTURE_H
 
 #include <dirent.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +15,15 @@
 #include "core/error.h"
 #include "data/datafiles.h"
 #include "store/store.h"
+#include "support/testdb.h"
 #include "testing.h"
 
 #define T0  1767225600LL /* 2026-01-01 00:00 UTC: the tests' reference time */
 #define DAY 86400LL
 
 struct fixture {
-    char dir[64];
-    char db[128];
+    char dir[64];             /* a temporary directory for files beside the database */
+    char db[TESTDB_URL_SIZE]; /* the database's URL (SQLite: a file path) */
     struct store *store;
 };
 
@@ -38,13 +40,13 @@ static inline char *fixture_region(void)
     return text;
 }
 
-/* A new temporary directory and the name of a database file in it (not created). */
+/* A new temporary directory and a new empty database (SQLite: the file is not created). */
 static inline void fixture_init(struct fixture *f)
 {
     memset(f, 0, sizeof(*f));
     snprintf(f->dir, sizeof(f->dir), "/tmp/stegvis-store-XXXXXX");
     ASSERT_TRUE(mkdtemp(f->dir) != NULL);
-    snprintf(f->db, sizeof(f->db), "%s/stegvis.db", f->dir);
+    testdb_create("store", f->db, sizeof(f->db));
 }
 
 /* A file name in the fixture's directory. */
@@ -66,11 +68,13 @@ static inline void fixture_open(struct fixture *f, bool with_region)
         TEST_FAIL("store_open(%s): %s", f->db, err.message);
 }
 
-/* Close the store (if open) and remove the directory with everything in it. */
+/* Close the store (if open), drop the database, and remove the directory with everything in
+ * it. */
 static inline void fixture_release(struct fixture *f)
 {
     store_close(f->store);
     f->store = NULL;
+    testdb_drop(f->db);
     DIR *dir = opendir(f->dir);
     ASSERT_TRUE(dir != NULL);
     for (struct dirent *entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
@@ -82,64 +86,6 @@ static inline void fixture_release(struct fixture *f)
     }
     closedir(dir);
     ASSERT_EQ_INT(rmdir(f->dir), 0);
-}
-
-/* A plain sqlite3 connection to `path`, beside the store. */
-static inline sqlite3 *raw_open(const char *path)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", path, db ? sqlite3_errmsg(db) : "?");
-    sqlite3_busy_timeout(db, 5000);
-    return db;
-}
-
-/* Run `sql` on a raw connection; SQLITE_OK or the error code (its message in *message, which
- * the caller frees with sqlite3_free, when message is not NULL). */
-static inline int raw_exec(sqlite3 *db, const char *sql, char **message)
-{
-    char *text = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &text);
-    if (message != NULL)
-        *message = text;
-    else
-        sqlite3_free(text);
-    return rc;
-}
-
-/* The first column of the first row `sql` returns, as an integer. */
-static inline long long raw_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot prepare %s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        TEST_FAIL("no row from %s: %s", sql, sqlite3_errmsg(db));
-    long long value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    return value;
-}
-
-/* The first column of the first row `sql` returns, as text, into `out`. */
-static inline void raw_text(sqlite3 *db, const char *sql, char *out, size_t size)
-{
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot prepare %s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        TEST_FAIL("no row from %s: %s", sql, sqlite3_errmsg(db));
-    const unsigned char *text = sqlite3_column_text(stmt, 0);
-    snprintf(out, size, "%s", text ? (const char *)text : "");
-    sqlite3_finalize(stmt);
-}
-
-/* raw_int on a connection of its own to `path`. */
-static inline long long file_int(const char *path, const char *sql)
-{
-    sqlite3 *db = raw_open(path);
-    long long value = raw_int(db, sql);
-    sqlite3_close(db);
-    return value;
 }
 
 /* An audit row by staff member `actor_id` ("clin1") for `action` on `patient_id`. */

@@ -1,6 +1,7 @@
-/* test_store.c - the store's life cycle on real SQLite files: a new database gets schema 1 and
- * the region, older and newer schemas are refused, migrate takes a backup first, backups are
- * whole copies, and the audit log cannot be changed even with raw SQL. */
+/* test_store.c - the store's life cycle on a real database (a SQLite file, or PostgreSQL in a
+ * pg/ run): a new database gets the current schema and the region, older and newer schemas are refused,
+ * migrate takes a backup first, backups are whole copies (SQLite), and the audit log cannot be
+ * changed even with raw SQL. */
 #include "fixture.h"
 
 #include <sys/stat.h>
@@ -12,15 +13,17 @@ static bool file_exists(const char *path)
 }
 
 /* Set the schema version behind the store's back (the store is closed). */
-static void fake_version(const char *db_path, const char *version)
+static void fake_version(const char *db_url, const char *version)
 {
-    sqlite3 *db = raw_open(db_path);
-    char sql[128];
+    struct testdb *db = testdb_connect(db_url);
+    char sql[128], message[256];
     snprintf(sql, sizeof(sql), "UPDATE meta SET value = '%s' WHERE key = 'schema_version'",
              version);
-    ASSERT_EQ_INT(raw_exec(db, sql, NULL), SQLITE_OK);
-    ASSERT_EQ_INT(sqlite3_changes(db), 1);
-    sqlite3_close(db);
+    long long changes = 0;
+    if (testdb_run(db, sql, &changes, message, sizeof(message)) != TESTDB_OK)
+        TEST_FAIL("%s: %s", sql, message);
+    ASSERT_EQ_INT(changes, 1);
+    testdb_close(db);
 }
 
 static void test_new_database_gets_schema_and_region(void)
@@ -59,21 +62,24 @@ static void test_new_database_gets_schema_and_region(void)
     ASSERT_STR_EQ(err.field, "municipality_code");
     ASSERT_STR_EQ(err.message, "municipality 0999 not found");
 
-    sqlite3 *db = raw_open(f.db);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM municipality"), 8);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM intervention"), 12);
+    struct testdb *db = testdb_connect(f.db);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM municipality"), 8);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM intervention"), 12);
     /* 10 + 11 + 12 + 11 + 5 + 10 + 11 + 9 + 12 + 11 + 11 offers, per unit in file order */
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM unit_intervention"), 113);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM unit WHERE municipality_code IN "
-                              "('0319', '0331', '0382')"),
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM unit_intervention"), 113);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM unit WHERE municipality_code IN "
+                                       "('0319', '0331', '0382')"),
                   0); /* Älvkarleby, Heby, Östhammar have no unit of their own */
-    ASSERT_EQ_INT(raw_int(db, "SELECT step FROM intervention WHERE code = 'ikbt'"), 2);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT step FROM intervention WHERE code = 'ikbt'"), 2);
     char text[64];
-    raw_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text, sizeof(text));
+    testdb_query_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text,
+                      sizeof(text));
     ASSERT_STR_EQ(text, "2");
-    raw_text(db, "PRAGMA journal_mode", text, sizeof(text));
-    ASSERT_STR_EQ(text, "wal");
-    sqlite3_close(db);
+    if (testdb_sqlite_only("the journal mode is WAL (a SQLite setting)")) {
+        testdb_query_text(db, "PRAGMA journal_mode", text, sizeof(text));
+        ASSERT_STR_EQ(text, "wal");
+    }
+    testdb_close(db);
     fixture_release(&f);
 }
 
@@ -101,7 +107,7 @@ static void test_reopen_keeps_rows_and_does_not_seed_again(void)
     struct store_patient patient;
     ASSERT_EQ_INT(store_patient_get(f.store, id, &patient, NULL), ERR_OK);
     ASSERT_STR_EQ(patient.name, "Anna Andersson");
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM unit"), 11);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM unit"), 11);
     fixture_release(&f);
 }
 
@@ -135,6 +141,8 @@ static void test_bad_region_leaves_database_empty(void)
 
 static void test_schema_version_of_missing_file(void)
 {
+    if (!testdb_sqlite_only("a missing database file (the database must exist on PostgreSQL)"))
+        return;
     struct fixture f;
     fixture_init(&f);
     int version = -1;
@@ -158,7 +166,7 @@ static void test_older_schema_is_refused(void)
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
     ASSERT_TRUE(f.store == NULL);
     ASSERT_STR_EQ(err.field, "db");
-    char want[400];
+    char want[512];
     snprintf(want, sizeof(want),
              "database schema version 0 is older than 2: run `stegvis migrate --db %s` (it "
              "takes a backup first)",
@@ -180,21 +188,25 @@ static void test_newer_schema_is_refused(void)
     ASSERT_TRUE(f.store == NULL);
     ASSERT_STR_EQ(err.message, "database schema version 3 is newer than this stegvis (2): "
                                "upgrade stegvis");
-    char backup[256];
-    fixture_path(&f, "backup.db", backup, sizeof(backup));
-    int from = -1, to = -1;
-    error_clear(&err);
-    ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_CONFLICT);
-    ASSERT_EQ_INT(from, 3);
-    ASSERT_EQ_INT(to, 0);
-    ASSERT_STR_EQ(err.message, "database schema version 3 is newer than this stegvis (2): "
-                               "upgrade stegvis");
-    ASSERT_TRUE(!file_exists(backup));
+    if (testdb_sqlite_only("migrate with a backup file")) {
+        char backup[256];
+        fixture_path(&f, "backup.db", backup, sizeof(backup));
+        int from = -1, to = -1;
+        error_clear(&err);
+        ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_CONFLICT);
+        ASSERT_EQ_INT(from, 3);
+        ASSERT_EQ_INT(to, 0);
+        ASSERT_STR_EQ(err.message, "database schema version 3 is newer than this stegvis (2): "
+                                   "upgrade stegvis");
+        ASSERT_TRUE(!file_exists(backup));
+    }
     fixture_release(&f);
 }
 
 static void test_migrate_takes_a_backup_first(void)
 {
+    if (!testdb_sqlite_only("migrate with a backup file"))
+        return;
     struct fixture f;
     fixture_open(&f, true);
     long long patient = add_patient(f.store, "198507142385", "Anna Andersson");
@@ -214,18 +226,19 @@ static void test_migrate_takes_a_backup_first(void)
     ASSERT_EQ_INT(to, 2);
 
     /* The backup is the database as it was: version 0 and the same rows. */
-    sqlite3 *db = raw_open(backup);
+    struct testdb *db = testdb_connect(backup);
     char text[64];
-    raw_text(db, "PRAGMA integrity_check", text, sizeof(text));
+    testdb_query_text(db, "PRAGMA integrity_check", text, sizeof(text));
     ASSERT_STR_EQ(text, "ok");
-    raw_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text, sizeof(text));
+    testdb_query_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text,
+                      sizeof(text));
     ASSERT_STR_EQ(text, "0");
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM patient"), 1);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM episode"), 1);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM response"), 1);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM unit"), 11);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM audit"), 3);
-    sqlite3_close(db);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM patient"), 1);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM episode"), 1);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM response"), 1);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM unit"), 11);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM audit"), 3);
+    testdb_close(db);
     int version = -1;
     ASSERT_EQ_INT(store_schema_version(backup, &version, NULL), ERR_OK);
     ASSERT_EQ_INT(version, 0);
@@ -250,9 +263,9 @@ static void test_migrate_version_1_to_2(void)
     long long episode = add_episode(f.store, patient, 4, 1767225600);
     store_close(f.store);
     f.store = NULL;
-    sqlite3 *db = raw_open(f.db);
-    ASSERT_EQ_INT(raw_exec(db, "DROP TABLE change_log", NULL), SQLITE_OK);
-    sqlite3_close(db);
+    char message[256];
+    ASSERT_EQ_INT(testdb_exec(f.db, "DROP TABLE change_log", message, sizeof(message)),
+                  TESTDB_OK);
     fake_version(f.db, "1");
 
     struct error err;
@@ -265,14 +278,17 @@ static void test_migrate_version_1_to_2(void)
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
     ASSERT_EQ_INT(from, 1);
     ASSERT_EQ_INT(to, 2);
-    ASSERT_EQ_INT(file_int(backup, "SELECT count(*) FROM sqlite_master WHERE name = 'change_log'"),
-                  0);
+    if (testdb_sqlite_only("the backup file taken before migrating"))
+        ASSERT_EQ_INT(testdb_int(backup, "SELECT count(*) FROM sqlite_master "
+                                         "WHERE name = 'change_log'"),
+                      0);
 
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_OK);
     long long cursor = -1, *ids = NULL;
     int count = -1;
     ASSERT_EQ_INT(store_changes_mark(f.store, &cursor, NULL), ERR_OK);
-    ASSERT_EQ_INT(cursor, 0); /* the change log is new and empty */
+    ASSERT_TRUE(cursor >= 0); /* SQLite: the last sequence number; PostgreSQL: a transaction */
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM change_log"), 0);
     add_response(f.store, patient, episode, 2, 0, 1767225700);
     ASSERT_EQ_INT(store_changes_since(f.store, &cursor, &ids, &count, NULL), ERR_OK);
     ASSERT_EQ_INT(count, 1);
@@ -286,6 +302,8 @@ static void test_migrate_version_1_to_2(void)
 
 static void test_migrate_when_current_changes_nothing(void)
 {
+    if (!testdb_sqlite_only("migrate with a backup file"))
+        return;
     struct fixture f;
     fixture_open(&f, true);
     store_close(f.store);
@@ -302,6 +320,8 @@ static void test_migrate_when_current_changes_nothing(void)
 
 static void test_migrate_empty_and_missing_files(void)
 {
+    if (!testdb_sqlite_only("missing and empty database files, migrate with a backup file"))
+        return;
     struct fixture f;
     fixture_init(&f);
     char backup[256];
@@ -310,7 +330,7 @@ static void test_migrate_empty_and_missing_files(void)
     struct error err;
     error_clear(&err);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_NOT_FOUND);
-    char want[256];
+    char want[400];
     snprintf(want, sizeof(want), "no database at %s", f.db);
     ASSERT_STR_EQ(err.message, want);
 
@@ -321,8 +341,8 @@ static void test_migrate_empty_and_missing_files(void)
     ASSERT_EQ_INT(from, 0);
     ASSERT_EQ_INT(to, 2);
     ASSERT_TRUE(file_exists(backup));
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM unit"), 0); /* migrate seeds nothing */
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 2);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM unit"), 0); /* migrate seeds nothing */
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 2);
     fixture_release(&f);
 }
 
@@ -330,18 +350,15 @@ static void test_foreign_database_is_left_alone(void)
 {
     struct fixture f;
     fixture_init(&f);
-    sqlite3 *db = NULL;
-    ASSERT_EQ_INT(sqlite3_open(f.db, &db), SQLITE_OK);
-    ASSERT_EQ_INT(raw_exec(db, "CREATE TABLE notes (text TEXT)", NULL), SQLITE_OK);
-    sqlite3_close(db);
+    ASSERT_EQ_INT(testdb_exec(f.db, "CREATE TABLE notes (text TEXT)", NULL, 0), TESTDB_OK);
     struct error err;
     error_clear(&err);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
-    char want[256];
+    char want[512];
     snprintf(want, sizeof(want),
              "%s is not a Stegvis database (it has tables but no schema version)", f.db);
     ASSERT_STR_EQ(err.message, want);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM sqlite_master"), 1);
+    ASSERT_EQ_INT(testdb_table_count(f.db), 1);
     fixture_release(&f);
 }
 
@@ -349,15 +366,17 @@ static void test_urls(void)
 {
     struct fixture f;
     fixture_init(&f);
-    char url[256];
-    snprintf(url, sizeof(url), "sqlite:%s", f.db);
-    ASSERT_EQ_INT(store_open(url, NULL, &f.store, NULL), ERR_OK);
-    store_close(f.store);
-    f.store = NULL;
-    snprintf(url, sizeof(url), "sqlite://%s", f.db);
-    int version = -1;
-    ASSERT_EQ_INT(store_schema_version(url, &version, NULL), ERR_OK);
-    ASSERT_EQ_INT(version, STORE_SCHEMA_VERSION);
+    if (testdb_sqlite_only("the sqlite:FILE and sqlite://FILE forms")) {
+        char url[TESTDB_URL_SIZE + 16];
+        snprintf(url, sizeof(url), "sqlite:%s", f.db);
+        ASSERT_EQ_INT(store_open(url, NULL, &f.store, NULL), ERR_OK);
+        store_close(f.store);
+        f.store = NULL;
+        snprintf(url, sizeof(url), "sqlite://%s", f.db);
+        int version = -1;
+        ASSERT_EQ_INT(store_schema_version(url, &version, NULL), ERR_OK);
+        ASSERT_EQ_INT(version, STORE_SCHEMA_VERSION);
+    }
 
     struct store *store = NULL;
     struct error err;
@@ -375,6 +394,8 @@ static void test_urls(void)
 
 static void test_backup_is_a_whole_copy(void)
 {
+    if (!testdb_sqlite_only("backup files (store_backup copies a SQLite file)"))
+        return;
     struct fixture f;
     fixture_open(&f, true);
     long long patient = add_patient(f.store, "198507142385", "Anna Andersson");
@@ -382,20 +403,20 @@ static void test_backup_is_a_whole_copy(void)
     char backup[256];
     fixture_path(&f, "copy.db", backup, sizeof(backup));
     ASSERT_EQ_INT(store_backup(f.store, backup, NULL), ERR_OK);
-    sqlite3 *db = raw_open(backup);
+    struct testdb *db = testdb_connect(backup);
     char text[64];
-    raw_text(db, "PRAGMA integrity_check", text, sizeof(text));
+    testdb_query_text(db, "PRAGMA integrity_check", text, sizeof(text));
     ASSERT_STR_EQ(text, "ok");
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM patient"), 1);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM episode"), 1);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM unit"), 11);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM audit"), 2);
-    sqlite3_close(db);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM patient"), 1);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM episode"), 1);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM unit"), 11);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM audit"), 2);
+    testdb_close(db);
 
     /* A second backup over the first replaces it whole; no .partial is left behind. */
     add_patient(f.store, "199001012382", "Bo Berg");
     ASSERT_EQ_INT(store_backup(f.store, backup, NULL), ERR_OK);
-    ASSERT_EQ_INT(file_int(backup, "SELECT count(*) FROM patient"), 2);
+    ASSERT_EQ_INT(testdb_int(backup, "SELECT count(*) FROM patient"), 2);
     char partial[300];
     snprintf(partial, sizeof(partial), "%s.partial", backup);
     ASSERT_TRUE(!file_exists(partial));
@@ -404,7 +425,7 @@ static void test_backup_is_a_whole_copy(void)
     error_clear(&err);
     ASSERT_EQ_INT(store_backup(f.store, f.db, &err), ERR_INVALID);
     ASSERT_STR_EQ(err.message, "the backup cannot overwrite the database");
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM patient"), 2);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM patient"), 2);
     fixture_release(&f);
 }
 
@@ -415,21 +436,21 @@ static void test_audit_is_append_only(void)
     struct store_audit audit = audit_row(7, "patient.read", 3, 1767225600);
     ASSERT_EQ_INT(store_audit_add(f.store, &audit, NULL), ERR_OK);
 
-    sqlite3 *db = raw_open(f.db);
-    char *message = NULL;
-    ASSERT_EQ_INT(raw_exec(db, "UPDATE audit SET actor = 'someone else'", &message),
-                  SQLITE_CONSTRAINT);
+    struct testdb *db = testdb_connect(f.db);
+    char message[256];
+    ASSERT_EQ_INT(
+        testdb_run(db, "UPDATE audit SET actor = 'someone else'", NULL, message, sizeof(message)),
+        TESTDB_REFUSED);
     ASSERT_STR_EQ(message, "audit is append-only");
-    sqlite3_free(message);
-    ASSERT_EQ_INT(raw_exec(db, "DELETE FROM audit", &message), SQLITE_CONSTRAINT);
+    ASSERT_EQ_INT(testdb_run(db, "DELETE FROM audit", NULL, message, sizeof(message)),
+                  TESTDB_REFUSED);
     ASSERT_STR_EQ(message, "audit is append-only");
-    sqlite3_free(message);
-    ASSERT_EQ_INT(raw_exec(db, "DELETE FROM audit WHERE id = 1", NULL), SQLITE_CONSTRAINT);
-    ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM audit"), 1);
+    ASSERT_EQ_INT(testdb_run(db, "DELETE FROM audit WHERE id = 1", NULL, NULL, 0), TESTDB_REFUSED);
+    ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM audit"), 1);
     char text[64];
-    raw_text(db, "SELECT actor FROM audit WHERE id = 1", text, sizeof(text));
+    testdb_query_text(db, "SELECT actor FROM audit WHERE id = 1", text, sizeof(text));
     ASSERT_STR_EQ(text, "clin1");
-    sqlite3_close(db);
+    testdb_close(db);
     fixture_release(&f);
 }
 

@@ -7,7 +7,7 @@
 
 static long long count_rows_of(const struct fixture *f, const char *sql)
 {
-    return file_int(f->db, sql);
+    return testdb_int(f->db, sql);
 }
 
 static struct store_audit load_audit(void)

@@ -86,9 +86,10 @@ static void test_group_commit_keeps_every_acknowledged_row(void)
         }
         free(list);
     }
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM response"), THREADS * PER_THREAD);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(DISTINCT id) FROM response"), THREADS * PER_THREAD);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM response"), THREADS * PER_THREAD);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(DISTINCT id) FROM response"),
+                  THREADS * PER_THREAD);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
                   THREADS * PER_THREAD);
     ASSERT_EQ_INT(after.writes - before.writes, THREADS * PER_THREAD);
     ASSERT_TRUE(after.commits - before.commits <= after.writes - before.writes);
@@ -116,15 +117,20 @@ static void *add_one_patient(void *p)
     return NULL;
 }
 
-/* Hold SQLite's write lock from outside so the writer waits in BEGIN: the first request is
- * stuck there alone, and the four that come next queue up and are committed together. */
+/* Hold a write lock from outside so the writer waits: the first request is stuck there alone,
+ * and the four that come next queue up and are committed together. SQLite: the database's
+ * write lock (BEGIN IMMEDIATE), so the writer waits in BEGIN; PostgreSQL: a SHARE lock on the
+ * patient table, so the writer waits in its INSERT. */
 static void test_failing_request_spoils_no_other_in_its_batch(void)
 {
     struct fixture f;
     fixture_open(&f, true);
     add_patient(f.store, "198507142385", "Anna Andersson");
-    sqlite3 *lock = raw_open(f.db);
-    ASSERT_EQ_INT(raw_exec(lock, "BEGIN IMMEDIATE", NULL), SQLITE_OK);
+    struct testdb *lock = testdb_connect(f.db);
+    const char *take = testdb_backend() == TESTDB_POSTGRES
+                           ? "BEGIN; LOCK TABLE patient IN SHARE MODE"
+                           : "BEGIN IMMEDIATE";
+    ASSERT_EQ_INT(testdb_run(lock, take, NULL, NULL, 0), TESTDB_OK);
     struct store_stats before, after;
     store_stats(f.store, &before);
 
@@ -142,8 +148,8 @@ static void test_failing_request_spoils_no_other_in_its_batch(void)
     for (int i = 1; i < 5; i++)
         ASSERT_EQ_INT(pthread_create(&threads[i], NULL, add_one_patient, &args[i]), 0);
     sleep_ms(300);
-    ASSERT_EQ_INT(raw_exec(lock, "COMMIT", NULL), SQLITE_OK);
-    sqlite3_close(lock);
+    ASSERT_EQ_INT(testdb_run(lock, "COMMIT", NULL, NULL, 0), TESTDB_OK);
+    testdb_close(lock);
     for (int i = 0; i < 5; i++)
         ASSERT_EQ_INT(pthread_join(threads[i], NULL), 0);
     store_stats(f.store, &after);
@@ -158,8 +164,9 @@ static void test_failing_request_spoils_no_other_in_its_batch(void)
         ASSERT_EQ_INT(store_patient_by_pnr(f.store, pnrs[i], &got, NULL), ERR_OK);
         ASSERT_EQ_INT(got.id, args[i].id);
     }
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM patient"), 5);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM audit WHERE action = 'patient.create'"), 5);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM patient"), 5);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM audit WHERE action = 'patient.create'"),
+                  5);
     ASSERT_EQ_INT(after.writes - before.writes, 4);
     /* the first alone, then the four others in one transaction (three of them committed) */
     ASSERT_EQ_INT(after.commits - before.commits, 2);
@@ -188,6 +195,8 @@ static void *keep_writing(void *p)
 
 static void test_backup_while_writing(void)
 {
+    if (!testdb_sqlite_only("backup files (store_backup copies a SQLite file)"))
+        return;
     struct fixture f;
     fixture_open(&f, true);
     struct busy_writer writer;
@@ -201,26 +210,27 @@ static void test_backup_while_writing(void)
     char backup[256];
     fixture_path(&f, "online.db", backup, sizeof(backup));
     for (int round = 0; round < 3; round++) {
-        long long before = file_int(f.db, "SELECT count(*) FROM response");
+        long long before = testdb_int(f.db, "SELECT count(*) FROM response");
         ASSERT_EQ_INT(store_backup(f.store, backup, NULL), ERR_OK);
-        long long after = file_int(f.db, "SELECT count(*) FROM response");
-        sqlite3 *db = raw_open(backup);
+        long long after = testdb_int(f.db, "SELECT count(*) FROM response");
+        struct testdb *db = testdb_connect(backup);
         char text[64];
-        raw_text(db, "PRAGMA integrity_check", text, sizeof(text));
+        testdb_query_text(db, "PRAGMA integrity_check", text, sizeof(text));
         ASSERT_STR_EQ(text, "ok");
-        long long copied = raw_int(db, "SELECT count(*) FROM response");
+        long long copied = testdb_query_int(db, "SELECT count(*) FROM response");
         ASSERT_TRUE(copied >= before && copied <= after);
         /* each response was committed with its audit row: the copy holds both or neither */
-        ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
-                      copied);
-        ASSERT_EQ_INT(raw_int(db, "SELECT count(*) FROM unit"), 11);
-        sqlite3_close(db);
+        ASSERT_EQ_INT(
+            testdb_query_int(db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
+            copied);
+        ASSERT_EQ_INT(testdb_query_int(db, "SELECT count(*) FROM unit"), 11);
+        testdb_close(db);
         sleep_ms(50);
     }
     atomic_store(&writer.stop, true);
     ASSERT_EQ_INT(pthread_join(thread, NULL), 0);
     ASSERT_TRUE(writer.written > 0);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM response"), writer.written);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM response"), writer.written);
     fixture_release(&f);
 }
 

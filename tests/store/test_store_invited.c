@@ -24,7 +24,7 @@ static enum err_code put(struct fixture *f, const char *hash, struct store_respo
 
 static long long count_rows(const struct fixture *f, const char *sql)
 {
-    return file_int(f->db, sql);
+    return testdb_int(f->db, sql);
 }
 
 static void test_put_stores_at_once(void)

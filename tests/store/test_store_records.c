@@ -6,7 +6,7 @@
 
 static long long count_rows(const struct fixture *f, const char *sql)
 {
-    return file_int(f->db, sql);
+    return testdb_int(f->db, sql);
 }
 
 static long long add_staff(struct store *store, const char *username, long long unit_id)

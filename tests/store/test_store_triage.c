@@ -5,7 +5,7 @@
 
 static long long responses_stored(const struct fixture *f)
 {
-    return file_int(f->db, "SELECT count(*) FROM response");
+    return testdb_int(f->db, "SELECT count(*) FROM response");
 }
 
 static void test_invitation_round_trip(void)
@@ -68,7 +68,8 @@ static void test_invited_responses_once(void)
     struct store_invitation got;
     ASSERT_EQ_INT(store_invitation_get(f.store, "hash-1", &got, NULL), ERR_OK);
     ASSERT_EQ_INT(got.used_at, T0 + DAY);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"), 1);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
+                  1);
 
     /* The same link again: gone, and nothing more stored or audited. */
     struct error err;
@@ -79,7 +80,8 @@ static void test_invited_responses_once(void)
     ASSERT_STR_EQ(err.message, "invitation already used");
     ASSERT_STR_EQ(err.field, "token_hash");
     ASSERT_EQ_INT(responses_stored(&f), 2);
-    ASSERT_EQ_INT(file_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"), 1);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM audit WHERE action = 'response.create'"),
+                  1);
     ASSERT_EQ_INT(store_invitation_get(f.store, "hash-1", &got, NULL), ERR_OK);
     ASSERT_EQ_INT(got.used_at, T0 + DAY);
 

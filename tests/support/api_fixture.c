@@ -3,7 +3,6 @@
 
 #include "db_fingerprint.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,10 +43,10 @@ const char *api_fmt(const char *fmt, ...)
     return buf;
 }
 
-void api_world_start(struct api_world *w)
+void api_world_start_on(struct api_world *w, const char *db_url)
 {
     memset(w, 0, sizeof(*w));
-    test_server_init(&w->server);
+    test_server_init_db(&w->server, db_url);
     for (int a = 0; a < ACTOR_COUNT; a++)
         test_server_add_user(&w->server, api_usernames[a], roles[a], units[a], names[a],
                              API_PASSWORD);
@@ -57,15 +56,40 @@ void api_world_start(struct api_world *w)
     test_http_client_init(&w->anonymous, &w->server);
 }
 
-void api_world_login(struct api_world *w, enum api_actor actor)
+void api_world_start(struct api_world *w)
 {
-    test_http_login(&w->client[actor], api_usernames[actor], API_PASSWORD);
-    struct test_http_response res = test_http_get(&w->client[actor], "/api/v1/me");
+    api_world_start_on(w, NULL);
+}
+
+void api_world_start_second(struct api_world *w)
+{
+    test_server_init_db(&w->second, w->server.db_path);
+    test_server_launch(&w->second);
+    for (int a = 0; a < ACTOR_COUNT; a++)
+        test_http_client_init(&w->second_client[a], &w->second);
+}
+
+/* Log in on `client` as `actor`, check the role, and return the staff id. */
+static long long login_client(struct test_http_client *client, enum api_actor actor)
+{
+    test_http_login(client, api_usernames[actor], API_PASSWORD);
+    struct test_http_response res = test_http_get(client, "/api/v1/me");
     EXPECT_STATUS(res, 200);
     ASSERT_STR_EQ(api_str(&res, "staff/role"), roles[actor]);
-    w->staff_id[actor] = api_int(&res, "staff/id");
-    ASSERT_TRUE(w->staff_id[actor] > 0);
+    long long id = api_int(&res, "staff/id");
+    ASSERT_TRUE(id > 0);
     test_http_response_free(&res);
+    return id;
+}
+
+void api_world_login(struct api_world *w, enum api_actor actor)
+{
+    w->staff_id[actor] = login_client(&w->client[actor], actor);
+}
+
+void api_world_login_second(struct api_world *w, enum api_actor actor)
+{
+    w->second_staff_id[actor] = login_client(&w->second_client[actor], actor);
 }
 
 void api_world_login_all(struct api_world *w)
@@ -91,6 +115,12 @@ void api_world_login_all(struct api_world *w)
 
 void api_world_stop(struct api_world *w)
 {
+    if (w->second.dir[0] != '\0') {
+        for (int a = 0; a < ACTOR_COUNT; a++)
+            test_http_client_release(&w->second_client[a]);
+        test_server_stop(&w->second);
+        test_server_release(&w->second);
+    }
     for (int a = 0; a < ACTOR_COUNT; a++)
         test_http_client_release(&w->client[a]);
     test_http_client_release(&w->anonymous);
@@ -210,36 +240,6 @@ const char *api_audit_actions(struct test_http_client *admin, long long patient_
     }
     test_http_response_free(&res);
     return out;
-}
-
-int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
-    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (errmsg != NULL)
-        snprintf(errmsg, size, "%s", rc == SQLITE_OK ? "" : sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
-long long api_db_int(const char *db_path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        TEST_FAIL("%s: no row (%s)", sql, sqlite3_errmsg(db));
-    long long value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return value;
 }
 
 struct test_http_response api_refused(struct api_world *w, struct test_http_client *c,

@@ -1,5 +1,6 @@
 /* api_fixture.h - what the JSON API tests share: a server with one account per role, short
- * ways to build requests and read answers, and direct access to the database file.
+ * ways to build requests and read answers. To look at the database itself, use testdb.h on
+ * server.db_path (a SQLite path or a PostgreSQL URL).
  *
  * The world: a fresh database with these accounts (made with the real `stegvis user add`
  * before the server starts), all with the password API_PASSWORD:
@@ -15,6 +16,7 @@
 #include <stddef.h>
 
 #include "support/http_client.h"
+#include "support/testdb.h"
 #include "testing.h"
 
 #define API_PASSWORD "correct horse battery"
@@ -34,6 +36,10 @@ struct api_world {
     struct test_http_client anonymous; /* never logged in */
     long long staff_id[ACTOR_COUNT];   /* from GET /me after api_world_login */
     long long unit_gottsunda, unit_arsta;
+    /* api_world_start_second: another server on the same database, with clients of its own */
+    struct test_server second;
+    struct test_http_client second_client[ACTOR_COUNT];
+    long long second_staff_id[ACTOR_COUNT];
 };
 
 extern const char *const api_usernames[ACTOR_COUNT];
@@ -41,13 +47,25 @@ extern const char *const api_usernames[ACTOR_COUNT];
 /* Make the database and the accounts, start the server, and make the clients (not logged in). */
 void api_world_start(struct api_world *w);
 
+/* api_world_start on the existing, empty database at `db_url` (a PostgreSQL cluster of the
+ * test's own), which api_world_stop leaves in place. */
+void api_world_start_on(struct api_world *w, const char *db_url);
+
+/* Start a second `stegvis serve` on the world's database (--db the same URL: two processes on
+ * one PostgreSQL database), with a client per actor in w->second_client (not logged in). */
+void api_world_start_second(struct api_world *w);
+
 /* Log `actor` in (its client keeps cookie and CSRF token) and note its staff id. */
 void api_world_login(struct api_world *w, enum api_actor actor);
+
+/* The same on the second server's client of `actor`. */
+void api_world_login_second(struct api_world *w, enum api_actor actor);
 
 /* Log every actor in and look up the two units' ids. */
 void api_world_login_all(struct api_world *w);
 
-/* Release the clients, stop the server (exit code 0 asserted) and remove its folder. */
+/* Release the clients, stop the servers (exit code 0 asserted) and remove their folders (and
+ * the database api_world_start made). */
 void api_world_stop(struct api_world *w);
 
 /* printf into one of a few rotating static buffers (valid for the next 15 calls). */
@@ -109,12 +127,5 @@ void api_pnr(int serial, char dashed[14], char digits[13]);
 /* The audit actions recorded for a patient (GET /audit?patient_id= as `admin`), newest first,
  * comma-separated (rotating static buffer). */
 const char *api_audit_actions(struct test_http_client *admin, long long patient_id);
-
-/* Run `sql` on the database file through a connection of the test's own (read-write). Returns
- * the SQLite result code; the message goes into `errmsg` (may be NULL). */
-int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size);
-
-/* The integer the one-row query `sql` answers (fails the test otherwise). */
-long long api_db_int(const char *db_path, const char *sql);
 
 #endif

@@ -1,17 +1,18 @@
 /* db_fingerprint.c - row counts and checksums of every record table (db_fingerprint.h). */
 #include "db_fingerprint.h"
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "testdb.h"
 #include "testing.h"
 
 #define FP_MAX_TABLES  64
 #define FP_MAX_COLUMNS 64
 #define FP_SQL_MAX     8192
+#define FP_NAME_MAX    64
 
 /* Tables and columns a failed request may change (failed logins are audited and counted). */
 static bool table_excluded(const char *table)
@@ -35,103 +36,124 @@ static void fnv1a(uint64_t *hash, const void *data, size_t len)
     }
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql)
+struct names {
+    int count;
+    char name[FP_MAX_TABLES][FP_NAME_MAX];
+};
+
+/* Row callback: keep the first column as a name. */
+static void add_name(void *context, int columns, const char *const *values)
 {
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("fingerprint: %s: %s", sql, sqlite3_errmsg(db));
-    return stmt;
+    struct names *names = context;
+    if (columns < 1 || values[0] == NULL)
+        return;
+    if (names->count == FP_MAX_TABLES || strlen(values[0]) >= FP_NAME_MAX)
+        TEST_FAIL("fingerprint: too many tables or columns, or the name %s is too long", values[0]);
+    snprintf(names->name[names->count++], FP_NAME_MAX, "%s", values[0]);
 }
 
-/* "SELECT quote(a), quote(b) FROM "t" ORDER BY 1, 2" over the table's counted columns. */
-static void table_query(sqlite3 *db, const char *table, char *sql, size_t size)
+/* The record tables, in name order. */
+static void list_tables(struct testdb *db, struct names *tables)
 {
-    char pragma[160];
-    snprintf(pragma, sizeof(pragma), "PRAGMA table_info(\"%.100s\")", table);
-    sqlite3_stmt *stmt = prepare(db, pragma);
+    memset(tables, 0, sizeof(*tables));
+    testdb_query_rows(db,
+                      testdb_backend() == TESTDB_POSTGRES
+                          ? "SELECT table_name FROM information_schema.tables WHERE table_schema "
+                            "= 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+                          : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+                      add_name, tables);
+}
+
+/* The table's columns, in their order in the table. */
+static void list_columns(struct testdb *db, const char *table, struct names *columns)
+{
+    char sql[256];
+    if (testdb_backend() == TESTDB_POSTGRES)
+        snprintf(sql, sizeof(sql),
+                 "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+                 "'public' AND table_name = '%s' ORDER BY ordinal_position",
+                 table);
+    else
+        snprintf(sql, sizeof(sql), "SELECT name FROM pragma_table_info('%s') ORDER BY cid", table);
+    memset(columns, 0, sizeof(*columns));
+    testdb_query_rows(db, sql, add_name, columns);
+}
+
+/* "SELECT "a", "b" FROM "t" ORDER BY 1, 2" over the table's counted columns. */
+static void table_query(struct testdb *db, const char *table, char *sql, size_t size)
+{
+    struct names columns;
+    list_columns(db, table, &columns);
     size_t used = (size_t)snprintf(sql, size, "SELECT ");
-    int columns = 0;
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(stmt, 1);
-        if (column_excluded(table, name))
+    int counted = 0;
+    for (int i = 0; i < columns.count && used < size; i++) {
+        if (column_excluded(table, columns.name[i]))
             continue;
-        used +=
-            (size_t)snprintf(sql + used, size - used, "%squote(\"%s\")", columns ? ", " : "", name);
-        columns++;
-        if (used >= size || columns >= FP_MAX_COLUMNS)
-            TEST_FAIL("fingerprint: table %s has too many columns", table);
+        used += (size_t)snprintf(sql + used, size - used, "%s\"%s\"", counted ? ", " : "",
+                                 columns.name[i]);
+        counted++;
     }
-    sqlite3_finalize(stmt);
-    if (columns == 0)
+    if (counted == 0)
         TEST_FAIL("fingerprint: table %s has no columns", table);
-    used += (size_t)snprintf(sql + used, size - used, " FROM \"%s\" ORDER BY ", table);
-    for (int i = 1; i <= columns && used < size; i++)
+    if (used < size)
+        used += (size_t)snprintf(sql + used, size - used, " FROM \"%s\" ORDER BY ", table);
+    for (int i = 1; i <= counted && used < size; i++)
         used += (size_t)snprintf(sql + used, size - used, "%s%d", i > 1 ? ", " : "", i);
     if (used >= size)
         TEST_FAIL("fingerprint: the query for table %s is too long", table);
 }
 
-/* Row count and checksum of one table. */
-static void table_fingerprint(sqlite3 *db, const char *table, long long *rows, uint64_t *hash)
+struct table_sum {
+    long long rows;
+    uint64_t hash;
+};
+
+/* Row callback: each value's text (NULL as a byte no text holds), then a row separator. */
+static void hash_row(void *context, int columns, const char *const *values)
 {
-    char sql[FP_SQL_MAX];
-    table_query(db, table, sql, sizeof(sql));
-    sqlite3_stmt *stmt = prepare(db, sql);
-    *rows = 0;
-    *hash = 14695981039346656037ull;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        int n = sqlite3_column_count(stmt);
-        for (int i = 0; i < n; i++) {
-            const unsigned char *text = sqlite3_column_text(stmt, i);
-            fnv1a(hash, text ? (const char *)text : "", text ? strlen((const char *)text) : 0);
-            fnv1a(hash, "\x1f", 1);
-        }
-        fnv1a(hash, "\x1e", 1);
-        (*rows)++;
+    struct table_sum *sum = context;
+    for (int i = 0; i < columns; i++) {
+        if (values[i] == NULL)
+            fnv1a(&sum->hash, "\x01", 1);
+        else
+            fnv1a(&sum->hash, values[i], strlen(values[i]));
+        fnv1a(&sum->hash, "\x1f", 1);
     }
-    if (rc != SQLITE_DONE)
-        TEST_FAIL("fingerprint: reading table %s: %s", table, sqlite3_errmsg(db));
-    sqlite3_finalize(stmt);
+    fnv1a(&sum->hash, "\x1e", 1);
+    sum->rows++;
 }
 
-void test_db_fingerprint(const char *db_path, char *out, size_t size)
+void test_db_fingerprint(const char *db_url, char *out, size_t size)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        TEST_FAIL("fingerprint: cannot open %s: %s", db_path,
-                  db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
+    struct testdb *db = testdb_connect(db_url);
+    char message[256];
     /* One read transaction, so every table is seen at the same moment. */
-    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        TEST_FAIL("fingerprint: BEGIN: %s", sqlite3_errmsg(db));
-    char tables[FP_MAX_TABLES][64];
-    int table_count = 0;
-    sqlite3_stmt *stmt =
-        prepare(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    while (sqlite3_step(stmt) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(stmt, 0);
-        if (table_excluded(name))
-            continue;
-        if (table_count == FP_MAX_TABLES || strlen(name) >= sizeof(tables[0]))
-            TEST_FAIL("fingerprint: too many tables, or the name %s is too long", name);
-        snprintf(tables[table_count++], sizeof(tables[0]), "%s", name);
-    }
-    sqlite3_finalize(stmt);
-    if (table_count == 0)
-        TEST_FAIL("fingerprint: %s has no tables", db_path);
+    const char *begin = testdb_backend() == TESTDB_POSTGRES
+                            ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                            : "BEGIN";
+    if (testdb_run(db, begin, NULL, message, sizeof(message)) != TESTDB_OK)
+        TEST_FAIL("fingerprint: BEGIN: %s", message);
+    static struct names tables;
+    list_tables(db, &tables);
     size_t used = 0;
     out[0] = '\0';
-    for (int i = 0; i < table_count; i++) {
-        long long rows;
-        uint64_t hash;
-        table_fingerprint(db, tables[i], &rows, &hash);
-        int n = snprintf(out + used, size - used, "%s=%lld:%016llx;", tables[i], rows,
-                         (unsigned long long)hash);
+    int counted = 0;
+    for (int i = 0; i < tables.count; i++) {
+        if (table_excluded(tables.name[i]))
+            continue;
+        char sql[FP_SQL_MAX];
+        table_query(db, tables.name[i], sql, sizeof(sql));
+        struct table_sum sum = { 0, 14695981039346656037ull };
+        testdb_query_rows(db, sql, hash_row, &sum);
+        int n = snprintf(out + used, size - used, "%s=%lld:%016llx;", tables.name[i], sum.rows,
+                         (unsigned long long)sum.hash);
         if (n < 0 || (size_t)n >= size - used)
             TEST_FAIL("fingerprint: %zu bytes are not enough", size);
         used += (size_t)n;
+        counted++;
     }
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    sqlite3_close(db);
+    if (counted == 0)
+        TEST_FAIL("fingerprint: %s has no tables", db_url);
+    (void)testdb_run(db, "COMMIT", NULL, NULL, 0);
+    testdb_close(db);
 }

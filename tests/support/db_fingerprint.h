@@ -9,10 +9,12 @@
  *     test_db_fingerprint(server.db_path, after, sizeof(after));
  *     ASSERT_STR_EQ(after, before);
  *
- * The string names every table with its row count and a 64-bit FNV-1a checksum of the quote()d
- * values of all its rows ("appointment=1:9c0f...;assessment=0:...;"), in name order. Left out,
- * because a failed request may legitimately change them: the audit log (failed logins are
- * audited), login sessions, and the staff columns failed_logins and locked_until (failed
+ * The string names every table with its row count and a 64-bit FNV-1a checksum of the values of
+ * all its rows as text, ordered by every column ("appointment=1:9c0f...;assessment=0:...;"), in
+ * name order. It works on both backends (testdb.h): tables come from sqlite_master, or from
+ * information_schema (schema public) on PostgreSQL; fingerprints compare within one backend.
+ * Left out, because a failed request may legitimately change them: the audit log (failed logins
+ * are audited), login sessions, and the staff columns failed_logins and locked_until (failed
  * logins are counted). */
 #ifndef STEGVIS_TESTS_DB_FINGERPRINT_H
 #define STEGVIS_TESTS_DB_FINGERPRINT_H
@@ -21,8 +23,9 @@
 
 #define TEST_DB_FINGERPRINT_SIZE 2048
 
-/* Open `db_path` read-only (the server may have it open) and write the fingerprint into `out`.
- * Fails the test when the file cannot be read or `size` is too small. */
-void test_db_fingerprint(const char *db_path, char *out, size_t size);
+/* Read the database at `db_url` (a SQLite path or a PostgreSQL URL; the server may have it open)
+ * in one read transaction and write the fingerprint into `out`. Fails the test when the
+ * database cannot be read or `size` is too small. */
+void test_db_fingerprint(const char *db_url, char *out, size_t size);
 
 #endif

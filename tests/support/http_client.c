@@ -18,6 +18,7 @@
 
 #include "core/mem.h"
 #include "support.h"
+#include "testdb.h"
 #include "testing.h"
 
 #define START_TIMEOUT_MS 10000
@@ -49,7 +50,7 @@ static void running_set(pid_t old_pid, pid_t new_pid)
 
 /* ---- the server --------------------------------------------------------------------------- */
 
-void test_server_init(struct test_server *server)
+void test_server_init_db(struct test_server *server, const char *db_url)
 {
     memset(server, 0, sizeof(*server));
     server->stdout_fd = -1;
@@ -58,8 +59,20 @@ void test_server_init(struct test_server *server)
              tmp && *tmp ? tmp : "/tmp");
     if (mkdtemp(server->dir) == NULL)
         TEST_FAIL("mkdtemp %s: %s", server->dir, strerror(errno));
-    test_server_path(server, "test.db", server->db_path, sizeof(server->db_path));
+    if (db_url != NULL) {
+        if (strlen(db_url) >= sizeof(server->db_path))
+            TEST_FAIL("the database URL %s is too long", db_url);
+        snprintf(server->db_path, sizeof(server->db_path), "%s", db_url);
+    } else {
+        testdb_create(program_invocation_short_name, server->db_path, sizeof(server->db_path));
+        server->owns_db = true;
+    }
     test_server_path(server, "server.log", server->log_path, sizeof(server->log_path));
+}
+
+void test_server_init(struct test_server *server)
+{
+    test_server_init_db(server, NULL);
 }
 
 void test_server_path(const struct test_server *server, const char *name, char *out, size_t size)
@@ -241,6 +254,9 @@ void test_server_release(struct test_server *server)
     }
     closedir(dir);
     rmdir(server->dir);
+    if (server->owns_db)
+        testdb_drop(server->db_path);
+    server->owns_db = false;
 }
 
 void test_server_add_user(const struct test_server *server, const char *username, const char *role,

@@ -1,7 +1,8 @@
 /* http_client.h - the real server for the HTTP tests, and a libcurl client to talk to it.
  *
- * test_server_start runs `stegvis serve --db DIR/test.db --listen 127.0.0.1:0` ($STEGVIS_BIN)
- * in a fresh folder DIR (mkdtemp) with its stderr (the access log) in DIR/server.log, and waits
+ * test_server_start runs `stegvis serve --db DB --listen 127.0.0.1:0` ($STEGVIS_BIN) on a new
+ * database DB of its own (testdb_create: a SQLite file, or a PostgreSQL database in a pg/ run)
+ * with its stderr (the access log) in DIR/server.log in a fresh folder DIR (mkdtemp), and waits
  * up to 10 s for the "listening on" line that names the port. test_server_stop sends SIGTERM
  * and waits: the exit code must be 0, so a sanitizer report in the server (ASan build) fails
  * the test. Every helper aborts the test with a clear message when something goes wrong; then
@@ -25,13 +26,19 @@ struct test_server {
     int port;
     int stdout_fd;             /* the server's stdout (read for the "listening on" line) */
     char dir[256];             /* the temporary folder */
-    char db_path[320];         /* DIR/test.db */
+    char db_path[320];         /* the database: a SQLite path or a PostgreSQL URL */
+    bool owns_db;              /* made by test_server_init, dropped by test_server_release */
     char log_path[320];        /* DIR/server.log: the server's stderr */
     const char *extra_args[4]; /* more `serve` options, NULL-terminated (set before launch) */
 };
 
-/* A fresh folder with no server yet (to prepare a database before launching). */
+/* A fresh folder and a new database (testdb_create), with no server yet (to prepare the
+ * database before launching). */
 void test_server_init(struct test_server *server);
+
+/* A fresh folder for a server on the existing database `db_url` (another server's db_path, or
+ * a database in a cluster of the test's own), which test_server_release leaves alone. */
+void test_server_init_db(struct test_server *server, const char *db_url);
 
 /* Run the server on server->db_path and wait for its port. */
 void test_server_launch(struct test_server *server);
@@ -46,7 +53,8 @@ int test_server_terminate(struct test_server *server);
 /* test_server_terminate, failing the test unless the exit code is 0. */
 void test_server_stop(struct test_server *server);
 
-/* Stop the server if it still runs (without checking how) and remove the folder. */
+/* Stop the server if it still runs (without checking how), remove the folder, and drop the
+ * database when test_server_init made it. */
 void test_server_release(struct test_server *server);
 
 /* The server's stderr so far (access log and messages); free() it. */

@@ -79,6 +79,11 @@ struct test_run test_run_stegvis(const char *stdin_text, const char *const *args
     const char *bin = getenv("STEGVIS_BIN");
     if (bin == NULL)
         TEST_FAIL("STEGVIS_BIN is not set (run the tests through ctest)");
+    return test_run_program(bin, stdin_text, args);
+}
+
+struct test_run test_run_program(const char *bin, const char *stdin_text, const char *const *args)
+{
     const char *argv[64];
     int argc = 0;
     argv[argc++] = bin;

@@ -21,6 +21,9 @@ struct test_run {
 /* Run the stegvis binary ($STEGVIS_BIN) with the NULL-terminated argv (without argv[0]),
  * feeding `stdin_text` (may be NULL) on its standard input. */
 struct test_run test_run_stegvis(const char *stdin_text, const char *const *args);
+
+/* The same for the program at `path` (a script of scripts/, say). */
+struct test_run test_run_program(const char *path, const char *stdin_text, const char *const *args);
 void test_run_free(struct test_run *run);
 
 #endif
