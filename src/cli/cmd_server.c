@@ -286,9 +286,12 @@ int cmd_migrate(int argc, char **argv)
         fprintf(stderr, "stegvis: %s does not exist\n", file);
         return CLI_EXIT_FAILURE;
     }
-    if (backup == NULL && file == NULL)
-        return cli_usage_error("migrate: --backup FILE is required for %s", db);
-    char *default_path = backup ? NULL : default_backup_path(file);
+    /* PostgreSQL: the schema change is one transaction (all or nothing); backups are pg_dump's
+     * (docs/operations.md), not a file of ours. */
+    if (backup != NULL && file == NULL)
+        return cli_usage_error("migrate: --backup is for SQLite files; back a PostgreSQL database "
+                               "up with pg_dump first");
+    char *default_path = backup || file == NULL ? NULL : default_backup_path(file);
     const char *backup_path = backup ? backup : default_path;
     struct error err;
     error_clear(&err);
@@ -298,7 +301,7 @@ int cmd_migrate(int argc, char **argv)
         return cli_report(&err);
     }
     /* A current database is left as it is, and then no backup is taken. */
-    json_t *taken = from == to ? json_null() : json_string(backup_path);
+    json_t *taken = from == to || backup_path == NULL ? json_null() : json_string(backup_path);
     rc = cli_print_json(json_pack("{s:i, s:i, s:o}", "from", from, "to", to, "backup", taken));
     free(default_path);
     return rc;

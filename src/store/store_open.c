@@ -146,10 +146,21 @@ static enum err_code prepare_schema(struct store__conn *conn, const char *url, c
 
 /* ---- open and close ---- */
 
-/* How messages name the database: its file, or (never showing a password) "PostgreSQL". */
-static const char *display_name(const struct store__backend *backend, const char *target)
+/* How messages name the database: its file, or its URL with any password as "***" (in `buf`). */
+static const char *display_name(const struct store__backend *backend, const char *target, char *buf,
+                                size_t size)
 {
-    return backend == &store__sqlite_backend ? target : "the PostgreSQL database";
+    if (backend == &store__sqlite_backend)
+        return target;
+    const char *at = strchr(target, '@');
+    const char *user = strstr(target, "://");
+    const char *colon =
+        user != NULL && at != NULL ? memchr(user + 3, ':', (size_t)(at - user - 3)) : NULL;
+    if (colon == NULL || strchr(user + 3, '/') < at)
+        snprintf(buf, size, "%s", target);
+    else
+        snprintf(buf, size, "%.*s:***%s", (int)(colon - target), target, at);
+    return buf;
 }
 
 static struct store *store_new(const struct store__backend *backend, const char *target)
@@ -167,6 +178,7 @@ enum err_code store_open(const char *url, const char *region_json, struct store 
 {
     const struct store__backend *backend = NULL;
     const char *target = NULL;
+    char name[512];
     *out = NULL;
     enum err_code rc = store__url_parse(url, &backend, &target, err);
     if (rc != ERR_OK)
@@ -176,7 +188,8 @@ enum err_code store_open(const char *url, const char *region_json, struct store 
     if (rc == ERR_OK)
         rc = store__conn_open(store, true, false, &store->writer, err);
     if (rc == ERR_OK)
-        rc = prepare_schema(store->writer, url, display_name(backend, target), region_json, err);
+        rc = prepare_schema(store->writer, url, display_name(backend, target, name, sizeof(name)),
+                            region_json, err);
     if (rc == ERR_OK)
         rc = store__writer_start(store, err);
     if (rc != ERR_OK) {
@@ -215,7 +228,7 @@ const char *store_backend_name(const struct store *store)
 
 /* A connection of its own to the database at `url`. */
 static enum err_code connect_url(const char *url, bool read_only, struct store__conn **conn,
-                                 const char **name, struct error *err)
+                                 char *name, size_t size, struct error *err)
 {
     const struct store__backend *backend = NULL;
     const char *target = NULL;
@@ -223,18 +236,19 @@ static enum err_code connect_url(const char *url, bool read_only, struct store__
     enum err_code rc = store__url_parse(url, &backend, &target, err);
     if (rc == ERR_OK)
         rc = store__conn_connect(backend, target, false, read_only, conn, err);
-    if (rc == ERR_OK)
-        *name = display_name(backend, target);
+    const char *shown = rc == ERR_OK ? display_name(backend, target, name, size) : name;
+    if (shown != name)
+        snprintf(name, size, "%s", shown);
     return rc;
 }
 
 enum err_code store_schema_version(const char *url, int *version, struct error *err)
 {
     struct store__conn *conn = NULL;
-    const char *name = NULL;
+    char name[512];
     bool empty = false;
     *version = 0;
-    enum err_code rc = connect_url(url, true, &conn, &name, err);
+    enum err_code rc = connect_url(url, true, &conn, name, sizeof(name), err);
     if (rc == ERR_OK)
         rc = read_version(conn, name, version, &empty, err);
     store__conn_free(conn);
@@ -282,10 +296,10 @@ enum err_code store_migrate(const char *url, const char *backup_path, int *from,
                             struct error *err)
 {
     struct store__conn *conn = NULL;
-    const char *name = NULL;
+    char name[512];
     *from = 0;
     *to = 0;
-    enum err_code rc = connect_url(url, false, &conn, &name, err);
+    enum err_code rc = connect_url(url, false, &conn, name, sizeof(name), err);
     if (rc == ERR_OK)
         rc = migrate_conn(conn, url, name, backup_path, from, err);
     store__conn_free(conn);

@@ -1,7 +1,7 @@
 /* test_store.c - the store's life cycle on a real database (a SQLite file, or PostgreSQL in a
- * pg/ run): a new database gets the current schema and the region, older and newer schemas are refused,
- * migrate takes a backup first, backups are whole copies (SQLite), and the audit log cannot be
- * changed even with raw SQL. */
+ * pg/ run): a new database gets the current schema and the region, older and newer schemas are
+ * refused, migrate takes a backup first, backups are whole copies (SQLite), and the audit log
+ * cannot be changed even with raw SQL. */
 #include "fixture.h"
 
 #include <sys/stat.h>
@@ -264,8 +264,7 @@ static void test_migrate_version_1_to_2(void)
     store_close(f.store);
     f.store = NULL;
     char message[256];
-    ASSERT_EQ_INT(testdb_exec(f.db, "DROP TABLE change_log", message, sizeof(message)),
-                  TESTDB_OK);
+    ASSERT_EQ_INT(testdb_exec(f.db, "DROP TABLE change_log", message, sizeof(message)), TESTDB_OK);
     fake_version(f.db, "1");
 
     struct error err;
