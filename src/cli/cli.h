@@ -59,6 +59,9 @@ int cmd_recommend(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+/* Copy every row of one database into a new empty one (e.g. SQLite to PostgreSQL) and verify it
+ * with each table's row count and checksum. */
+int cmd_copy(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 
 /* cmd_report.c: the quality indicators of a database, suppressed, as CSV, JSON or HTML. */

@@ -20,6 +20,8 @@ static const struct command commands[] = {
       "serve --db FILE [--listen 127.0.0.1:8080] [--data DIR] [--threads N]  run the server" },
     { "migrate", cmd_migrate, "migrate --db FILE [--backup FILE]  upgrade the schema" },
     { "backup", cmd_backup, "backup --db FILE --to FILE  copy the database while in use" },
+    { "copy", cmd_copy,
+      "copy --from sqlite:FILE --to postgres://...  move a whole region, verified per table" },
     { "demo", cmd_demo,
       "demo --db FILE [--patients N] [--seed S] [--today YYYY-MM-DD]  synthetic demo region" },
     { "report", cmd_report,

@@ -572,6 +572,32 @@ enum err_code store_changes_mark(struct store *store, long long *cursor,
 enum err_code store_changes_since(struct store *store, long long *cursor, long long **ids,
                                   int *count, struct error *err) WARN_UNUSED;
 
+/* ---- copying a region between databases (store_copy.c) ------------------------------------ */
+
+#define STORE_COPY_TABLES_MAX 24
+
+/* A table's row count and a checksum of its rows: SHA-256 of each row's values as text, summed
+ * in four 64-bit lanes (hex), so it does not depend on the order rows are read in and is the same
+ * on either backend for the same rows. */
+struct store_table_sum {
+    char table[32];
+    long long rows;
+    char checksum[65];
+};
+
+/* Every copied table's sum (all but meta and change_log), parents first, from one snapshot, into
+ * `sums` (STORE_COPY_TABLES_MAX elements). */
+enum err_code store_table_sums(struct store *store, struct store_table_sum *sums, int *count,
+                               struct error *err) WARN_UNUSED;
+
+/* Copy every row of every table (as store_table_sums lists them) from `from` into `to`, in one
+ * transaction on `to` from one snapshot of `from`: all or nothing. Ids are kept (PostgreSQL's
+ * sequences are moved past them). ERR_CONFLICT (field "to") when `to` holds any row already
+ * (open it with no region). Sets *rows to the rows copied. Compare store_table_sums() of both
+ * afterwards to verify. */
+enum err_code store_copy(struct store *from, struct store *to, long long *rows,
+                         struct error *err) WARN_UNUSED;
+
 /* ---- quality indicators: the facts table (store_facts.c) ------------------------------------ */
 
 struct indicator_facts;

@@ -293,9 +293,13 @@ static void test_migrate_version_1_to_2(void)
     ASSERT_EQ_INT(count, 1);
     ASSERT_EQ_INT(ids[0], episode);
     free(ids);
+    /* nothing new since: SQLite names nothing; PostgreSQL may name the episode again until no
+     * older transaction is running (store.h: applying a change twice does no harm) */
     ASSERT_EQ_INT(store_changes_since(f.store, &cursor, &ids, &count, NULL), ERR_OK);
-    ASSERT_EQ_INT(count, 0); /* nothing new since */
-    ASSERT_TRUE(ids == NULL);
+    ASSERT_TRUE(count == 0 || testdb_backend() == TESTDB_POSTGRES);
+    for (int i = 0; i < count; i++)
+        ASSERT_EQ_INT(ids[i], episode);
+    free(ids);
     fixture_release(&f);
 }
 
