@@ -77,19 +77,20 @@ struct serve_options {
     const char *listen;
     const char *data;
     int threads;
-    int login_delay_ms; /* -1: the default */
+    int login_delay_ms;     /* -1: the default */
+    const char *public_url; /* where users reach the server; https:// makes cookies Secure */
 };
 
 static int serve_parse(int argc, char **argv, struct serve_options *opts)
 {
     const char *threads = NULL, *delay = NULL;
     opts->listen = "127.0.0.1:8080";
-    const struct option_slot slots[] = { { "--db", &opts->db },
-                                         { "--listen", &opts->listen },
-                                         { "--data", &opts->data },
-                                         { "--threads", &threads },
-                                         { "--login-delay-ms", &delay } };
-    int rc = parse_options("serve", argc, argv, slots, 5);
+    const struct option_slot slots[] = {
+        { "--db", &opts->db },          { "--listen", &opts->listen },
+        { "--data", &opts->data },      { "--threads", &threads },
+        { "--login-delay-ms", &delay }, { "--public-url", &opts->public_url }
+    };
+    int rc = parse_options("serve", argc, argv, slots, 6);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (opts->db == NULL)
@@ -164,6 +165,9 @@ static enum err_code app_load(struct app *app, const struct serve_options *opts,
     app_defaults(app);
     if (opts->login_delay_ms >= 0)
         app->login_delay_ms = opts->login_delay_ms;
+    /* behind a TLS proxy (docs/operations.md): cookies only over HTTPS */
+    if (opts->public_url != NULL && strncmp(opts->public_url, "https://", 8) == 0)
+        app->cookie_secure = true;
     enum err_code rc = datafiles_load_instruments(dir, &app->catalog, err);
     if (rc == ERR_OK)
         rc = datafiles_load_steps(dir, &app->rules, err);

@@ -17,7 +17,8 @@ static const struct command commands[] = {
     { "pnr", cmd_pnr, "pnr NUMBER [--on YYYY-MM-DD] check a personnummer" },
     { "recommend", cmd_recommend, "recommend phq9=P1,... gad7=... [audit=...] [wsas=...]" },
     { "serve", cmd_serve,
-      "serve --db FILE [--listen 127.0.0.1:8080] [--data DIR] [--threads N]  run the server" },
+      "serve --db FILE|postgresql://... [--listen 127.0.0.1:8080] [--data DIR] [--threads N] "
+      "[--public-url https://...]  run the server" },
     { "migrate", cmd_migrate, "migrate --db FILE [--backup FILE]  upgrade the schema" },
     { "backup", cmd_backup, "backup --db FILE --to FILE  copy the database while in use" },
     { "copy", cmd_copy,

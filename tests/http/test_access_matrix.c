@@ -67,6 +67,7 @@ static const struct row table[] = {
       PUBLIC_ROUTE(200) },
     { "POST", "/api/v1/logout", "/api/v1/logout", NULL, SHARED, NULL, ANY_ROLE(204) },
     { "GET", "/api/v1/me", "/api/v1/me", NULL, SHARED, NULL, ANY_ROLE(200) },
+    { "GET", "/api/v1/health", "/api/v1/health", NULL, SHARED, NULL, PUBLIC_ROUTE(200) },
 
     { "GET", "/api/v1/units", "/api/v1/units", NULL, SHARED, NULL, ANY_ROLE(200) },
     { "POST", "/api/v1/units", "/api/v1/units",

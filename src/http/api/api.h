@@ -251,6 +251,7 @@ json_t *render_audit(const struct store_audit *a);
 void api_login(struct http_request *req, struct http_response *res);
 void api_logout(struct http_request *req, struct http_response *res);
 void api_me(struct http_request *req, struct http_response *res);
+void api_health(struct http_request *req, struct http_response *res);
 
 void api_units_list(struct http_request *req, struct http_response *res);
 void api_units_create(struct http_request *req, struct http_response *res);

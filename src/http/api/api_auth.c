@@ -56,3 +56,17 @@ void api_me(struct http_request *req, struct http_response *res)
 {
     http_json(req, res, 200, render_session(req->session));
 }
+
+/* For load balancers and monitoring (no session): 200 when the database answers, else 503. */
+void api_health(struct http_request *req, struct http_response *res)
+{
+    struct error err;
+    long long cursor = 0;
+    error_clear(&err);
+    if (store_changes_mark(req->app->store, &cursor, &err) != ERR_OK)
+        return api_fail(req, res, &err);
+    http_json(req, res, 200,
+              json_pack("{s:s, s:s, s:i}", "status", "ok", "database",
+                        store_backend_name(req->app->store), "schema_version",
+                        STORE_SCHEMA_VERSION));
+}

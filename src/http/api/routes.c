@@ -11,6 +11,7 @@ static const struct route routes[] = {
     { "POST", "/api/v1/login", api_login, PUBLIC, BODY_JSON },
     { "POST", "/api/v1/logout", api_logout, ROLE_ANY, BODY_NONE },
     { "GET", "/api/v1/me", api_me, ROLE_ANY, BODY_NONE },
+    { "GET", "/api/v1/health", api_health, PUBLIC, BODY_NONE },
 
     { "GET", "/api/v1/units", api_units_list, ROLE_ANY, BODY_NONE },
     { "POST", "/api/v1/units", api_units_create, ROLE_ADMIN, BODY_JSON },
