@@ -46,8 +46,18 @@ const char *api_fmt(const char *fmt, ...)
 
 void api_world_start(struct api_world *w)
 {
+    api_world_start_with(w, NULL);
+}
+
+void api_world_start_with(struct api_world *w, const char *const *serve_args)
+{
     memset(w, 0, sizeof(*w));
     test_server_init(&w->server);
+    for (int i = 0; serve_args != NULL && serve_args[i] != NULL; i++) {
+        if (i == 10)
+            TEST_FAIL("api_world_start_with: more than 10 serve options");
+        w->server.extra_args[i] = serve_args[i];
+    }
     for (int a = 0; a < ACTOR_COUNT; a++)
         test_server_add_user(&w->server, api_usernames[a], roles[a], units[a], names[a],
                              API_PASSWORD);
@@ -225,21 +235,59 @@ int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size)
     return rc;
 }
 
+/* Open `db_path` read-only and step the one-row query `sql`; fails the test otherwise. */
+static sqlite3_stmt *db_one_row(const char *db_path, const char *sql, sqlite3 **db)
+{
+    sqlite3_stmt *stmt = NULL;
+    *db = NULL;
+    if (sqlite3_open_v2(db_path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        TEST_FAIL("cannot open %s: %s", db_path, *db ? sqlite3_errmsg(*db) : "no memory");
+    sqlite3_busy_timeout(*db, 10000);
+    if (sqlite3_prepare_v2(*db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        TEST_FAIL("%s: %s", sql, sqlite3_errmsg(*db));
+    if (sqlite3_step(stmt) != SQLITE_ROW)
+        TEST_FAIL("%s: no row (%s)", sql, sqlite3_errmsg(*db));
+    return stmt;
+}
+
 long long api_db_int(const char *db_path, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        TEST_FAIL("cannot open %s: %s", db_path, db ? sqlite3_errmsg(db) : "no memory");
-    sqlite3_busy_timeout(db, 10000);
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        TEST_FAIL("%s: %s", sql, sqlite3_errmsg(db));
-    if (sqlite3_step(stmt) != SQLITE_ROW)
-        TEST_FAIL("%s: no row (%s)", sql, sqlite3_errmsg(db));
+    sqlite3 *db;
+    sqlite3_stmt *stmt = db_one_row(db_path, sql, &db);
     long long value = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     return value;
+}
+
+void api_db_text(const char *db_path, const char *sql, char *out, size_t size)
+{
+    sqlite3 *db;
+    sqlite3_stmt *stmt = db_one_row(db_path, sql, &db);
+    const unsigned char *text = sqlite3_column_text(stmt, 0);
+    snprintf(out, size, "%s", text ? (const char *)text : "(null)");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
+void api_patient_with_episode(struct test_http_client *clinician, int serial, long long *patient,
+                              long long *episode)
+{
+    char dashed[14], digits[13];
+    api_pnr(serial, dashed, digits);
+    struct test_http_response res = test_http_send_json(
+        clinician, "POST", "/api/v1/patients",
+        api_fmt("{\"pnr\":\"%s\",\"name\":\"Patient %d\",\"municipality_code\":\"0380\"}", dashed,
+                serial));
+    EXPECT_STATUS(res, 201);
+    *patient = api_int(&res, "id");
+    test_http_response_free(&res);
+    res = test_http_send_json(clinician, "POST", "/api/v1/episodes",
+                              api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", *patient));
+    EXPECT_STATUS(res, 201);
+    *episode = api_int(&res, "id");
+    test_http_response_free(&res);
+    ASSERT_TRUE(*patient > 0 && *episode > 0);
 }
 
 struct test_http_response api_refused(struct api_world *w, struct test_http_client *c,

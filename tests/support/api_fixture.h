@@ -41,6 +41,9 @@ extern const char *const api_usernames[ACTOR_COUNT];
 /* Make the database and the accounts, start the server, and make the clients (not logged in). */
 void api_world_start(struct api_world *w);
 
+/* api_world_start with more `serve` options (NULL-terminated, at most 10; may be NULL). */
+void api_world_start_with(struct api_world *w, const char *const *serve_args);
+
 /* Log `actor` in (its client keeps cookie and CSRF token) and note its staff id. */
 void api_world_login(struct api_world *w, enum api_actor actor);
 
@@ -106,6 +109,12 @@ void api_refused_json(struct api_world *w, struct test_http_client *c, const cha
  * digit, and its 12-digit form "19700101NNNC". */
 void api_pnr(int serial, char dashed[14], char digits[13]);
 
+/* Register a patient (personnummer of api_pnr(serial), municipality 0380) and open an episode
+ * for them at the clinician's unit; their ids into *patient and *episode. Fails the test
+ * unless both are 201. Not for several threads at once (api_fmt's buffers). */
+void api_patient_with_episode(struct test_http_client *clinician, int serial, long long *patient,
+                              long long *episode);
+
 /* The audit actions recorded for a patient (GET /audit?patient_id= as `admin`), newest first,
  * comma-separated (rotating static buffer). */
 const char *api_audit_actions(struct test_http_client *admin, long long patient_id);
@@ -116,5 +125,8 @@ int api_db_exec(const char *db_path, const char *sql, char *errmsg, size_t size)
 
 /* The integer the one-row query `sql` answers (fails the test otherwise). */
 long long api_db_int(const char *db_path, const char *sql);
+
+/* The text the one-row query `sql` answers, into `out` (fails the test otherwise). */
+void api_db_text(const char *db_path, const char *sql, char *out, size_t size);
 
 #endif
