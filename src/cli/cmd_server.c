@@ -77,43 +77,57 @@ struct serve_options {
     const char *listen;
     const char *data;
     int threads;
-    int login_delay_ms;     /* -1: the default */
+    int login_delay_ms;                                                /* -1: the default */
+    int connection_timeout_s, max_connections, max_connections_per_ip; /* 0: the default */
     const char *public_url; /* where users reach the server; https:// makes cookies Secure */
 };
 
+/* A number option's value from `min` to `max` into *out; left as it is when `text` is NULL. */
+static int serve_number(const char *name, const char *text, long min, long max, int *out)
+{
+    if (text == NULL)
+        return CLI_EXIT_OK;
+    char *end = NULL;
+    long n = strtol(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || n < min || n > max)
+        return cli_usage_error("serve: %s: \"%s\" is not a number from %ld to %ld", name, text, min,
+                               max);
+    *out = (int)n;
+    return CLI_EXIT_OK;
+}
+
 static int serve_parse(int argc, char **argv, struct serve_options *opts)
 {
-    const char *threads = NULL, *delay = NULL;
+    const char *threads = NULL, *delay = NULL, *timeout = NULL, *max = NULL, *per_ip = NULL;
     opts->listen = "127.0.0.1:8080";
-    const struct option_slot slots[] = {
-        { "--db", &opts->db },          { "--listen", &opts->listen },
-        { "--data", &opts->data },      { "--threads", &threads },
-        { "--login-delay-ms", &delay }, { "--public-url", &opts->public_url }
-    };
-    int rc = parse_options("serve", argc, argv, slots, 6);
+    const struct option_slot slots[] = { { "--db", &opts->db },
+                                         { "--listen", &opts->listen },
+                                         { "--data", &opts->data },
+                                         { "--threads", &threads },
+                                         { "--login-delay-ms", &delay },
+                                         { "--connection-timeout-s", &timeout },
+                                         { "--max-connections-per-ip", &per_ip },
+                                         { "--max-connections", &max },
+                                         { "--public-url", &opts->public_url } };
+    int rc = parse_options("serve", argc, argv, slots, 9);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (opts->db == NULL)
         return cli_usage_error("serve: --db FILE is required");
     opts->threads = 0;
-    if (threads != NULL) {
-        char *end = NULL;
-        long n = strtol(threads, &end, 10);
-        if (*end != '\0' || n < 1 || n > SERVE_MAX_THREADS)
-            return cli_usage_error("serve: --threads: \"%s\" is not a number from 1 to %d", threads,
-                                   SERVE_MAX_THREADS);
-        opts->threads = (int)n;
-    }
     opts->login_delay_ms = -1;
-    if (delay != NULL) {
-        char *end = NULL;
-        long n = strtol(delay, &end, 10);
-        if (*delay == '\0' || *end != '\0' || n < 0 || n > 10000)
-            return cli_usage_error("serve: --login-delay-ms: \"%s\" is not a number from 0 to "
-                                   "10000",
-                                   delay);
-        opts->login_delay_ms = (int)n;
-    }
+    rc = serve_number("--threads", threads, 1, SERVE_MAX_THREADS, &opts->threads);
+    if (rc == CLI_EXIT_OK)
+        rc = serve_number("--login-delay-ms", delay, 0, 10000, &opts->login_delay_ms);
+    if (rc == CLI_EXIT_OK)
+        rc = serve_number("--connection-timeout-s", timeout, 1, 3600, &opts->connection_timeout_s);
+    if (rc == CLI_EXIT_OK)
+        rc = serve_number("--max-connections", max, 1, 100000, &opts->max_connections);
+    if (rc == CLI_EXIT_OK)
+        rc = serve_number("--max-connections-per-ip", per_ip, 1, 100000,
+                          &opts->max_connections_per_ip);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     struct error err;
     error_clear(&err);
     if (server_check_listen(opts->listen, &err) != ERR_OK)
@@ -247,7 +261,8 @@ int cmd_serve(int argc, char **argv)
     if (app_load(&app, &opts, &err) != ERR_OK)
         return cli_report(&err);
     struct server *server = NULL;
-    struct server_options server_opts = { opts.listen, opts.threads };
+    struct server_options server_opts = { opts.listen, opts.threads, opts.connection_timeout_s,
+                                          opts.max_connections, opts.max_connections_per_ip };
     if (server_start(&app, &server_opts, &server, &err) != ERR_OK) {
         app_release(&app);
         return cli_report(&err);

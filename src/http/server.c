@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,15 @@
 
 #include "core/arena.h"
 #include "core/mem.h"
+#include "http/connlimit.h"
 #include "http/router.h"
 #include "http/web/web.h"
 
-#define SERVER_CONNECTION_TIMEOUT_S 30    /* idle or stalled connections are closed after this */
-#define SERVER_DRAIN_LIMIT_MS       30000 /* how long a stop waits for requests in flight */
-#define SERVER_LOG_PATH_MAX         200   /* characters of the path kept for the access log */
+#define SERVER_CONNECTION_TIMEOUT_S 30   /* idle or stalled connections are closed after this */
+#define SERVER_MAX_CONNECTIONS      1000 /* connections held at once (more are refused) */
+#define SERVER_CONNECTION_MEMORY    (32 * 1024) /* request line and headers (431/414 beyond) */
+#define SERVER_DRAIN_LIMIT_MS       30000       /* how long a stop waits for requests in flight */
+#define SERVER_LOG_PATH_MAX         200         /* characters of the path kept for the access log */
 #define SERVER_DISCARD_LIMIT        (1024 * 1024) /* bytes dropped past the cap before closing */
 
 #define SECURITY_CSP                                                                               \
@@ -33,6 +37,18 @@ struct server {
     struct app *app;
     atomic_int in_flight; /* requests between their first call and their completion */
     int port;
+    int connection_timeout_s;
+    int max_connections, max_connections_per_ip;
+    struct connlimit *limit;
+    atomic_llong refused[3];          /* by enum connlimit_verdict, not yet logged */
+    atomic_llong refused_logged_s[3]; /* when a refusal of that kind was last logged */
+};
+
+/* One TCP connection (libmicrohttpd's socket context), from accept to close. */
+struct connection_state {
+    struct sockaddr_storage addr;
+    struct timespec started;
+    int requests; /* requests begun on it */
 };
 
 /* One request, from its headers to its completion (freed by on_completed). */
@@ -112,6 +128,16 @@ static bool content_length_too_large(struct MHD_Connection *conn)
     char *end = NULL;
     unsigned long long length = strtoull(text, &end, 10);
     return end == text || length > HTTP_MAX_BODY;
+}
+
+/* The connection has begun a request (so it is no slow client, whatever happens next). */
+static void connection_note_request(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct connection_state *cs = info ? info->socket_context : NULL;
+    if (cs != NULL)
+        cs->requests++;
 }
 
 /* ---- language ----------------------------------------------------------------------------- */
@@ -268,6 +294,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct request_state *st = *con_cls;
     (void)version;
     if (st == NULL) {
+        connection_note_request(conn);
         st = request_state_new(method, url);
         *con_cls = st;
         atomic_fetch_add(&server->in_flight, 1);
@@ -319,6 +346,90 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     request_state_free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&server->in_flight, 1);
+}
+
+/* ---- connections and their limits --------------------------------------------------------- */
+
+static const char *const limit_names[] = {
+    [CONNLIMIT_TOTAL] = "--max-connections",
+    [CONNLIMIT_PER_IP] = "--max-connections-per-ip",
+};
+
+/* One log line per limit and second at most, counting the refusals since the last one, so a
+ * flood cannot flood the log as well. */
+static void log_refusal(struct server *server, enum connlimit_verdict verdict, const char *address)
+{
+    long long refused = atomic_fetch_add(&server->refused[verdict], 1) + 1;
+    long long now_s = (long long)time(NULL);
+    long long last_s = atomic_load(&server->refused_logged_s[verdict]);
+    if (last_s == now_s ||
+        !atomic_compare_exchange_strong(&server->refused_logged_s[verdict], &last_s, now_s))
+        return;
+    refused = atomic_exchange(&server->refused[verdict], 0);
+    int max = verdict == CONNLIMIT_TOTAL ? server->max_connections : server->max_connections_per_ip;
+    fprintf(stderr,
+            "stegvis: limit: connection from %s refused: %s %d reached (%lld refused since the "
+            "last such line)\n",
+            address, limit_names[verdict], max, refused);
+}
+
+/* libmicrohttpd asks before it takes a new connection. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct server *server = cls;
+    (void)addrlen;
+    enum connlimit_verdict verdict = connlimit_enter(server->limit, addr);
+    if (verdict == CONNLIMIT_OK)
+        return MHD_YES;
+    char address[INET6_ADDRSTRLEN];
+    connlimit_address_text(addr, address, sizeof(address));
+    log_refusal(server, verdict, address);
+    return MHD_NO;
+}
+
+/* A connection on_accept let in starts, or closes: the count follows, and a connection that
+ * closes without having begun a request after the timeout (a slow client) is logged. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *server = cls;
+    struct connection_state *cs = *socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        cs = xcalloc(1, sizeof(*cs));
+        if (info != NULL && info->client_addr != NULL)
+            memcpy(&cs->addr, info->client_addr,
+                   info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                            : sizeof(struct sockaddr_in));
+        clock_gettime(CLOCK_MONOTONIC, &cs->started);
+        *socket_context = cs;
+        return;
+    }
+    if (cs == NULL)
+        return;
+    connlimit_leave(server->limit, (const struct sockaddr *)&cs->addr);
+    double lived_s = elapsed_ms(&cs->started) / 1e3;
+    if (cs->requests == 0 && lived_s >= server->connection_timeout_s) {
+        char address[INET6_ADDRSTRLEN];
+        connlimit_address_text((const struct sockaddr *)&cs->addr, address, sizeof(address));
+        fprintf(stderr,
+                "stegvis: limit: slow client %s: connection closed after %.0f s without a "
+                "complete request (--connection-timeout-s %d)\n",
+                address, lived_s, server->connection_timeout_s);
+    }
+    free(cs);
+    *socket_context = NULL;
+}
+
+/* libmicrohttpd's own messages (a request line or headers over the memory limit, ...). */
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    (void)cls;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    fprintf(stderr, "stegvis: libmicrohttpd: %s\n", line);
 }
 
 /* ---- starting and stopping ---------------------------------------------------------------- */
@@ -374,10 +485,17 @@ static struct MHD_Daemon *start_daemon(struct server *server, unsigned poll_flag
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | poll_flag |
                      (ipv6 ? MHD_USE_IPv6 : 0);
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, addr,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(threads > 1 ? threads : 1),
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_CONNECTION_TIMEOUT_S,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
+    /* on_accept refuses what passes the limits; libmicrohttpd's own limit (each pool thread
+     * gets a share of it, and a thread at its share stops accepting) is set so high that it
+     * is never what refuses. */
+    unsigned mhd_limit = (unsigned)server->max_connections * (unsigned)threads + 16u;
+    return MHD_start_daemon(
+        flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log,
+        server, MHD_OPTION_SOCK_ADDR, addr, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)server->connection_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, mhd_limit, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)SERVER_CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
 }
 
 enum err_code server_start(struct app *app, const struct server_options *options,
@@ -390,15 +508,23 @@ enum err_code server_start(struct app *app, const struct server_options *options
     if (rc != ERR_OK)
         return rc;
     int threads = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    threads = threads > 1 ? threads : 1;
     struct server *server = xcalloc(1, sizeof(*server));
     server->app = app;
     atomic_init(&server->in_flight, 0);
+    server->connection_timeout_s = options->connection_timeout_s > 0 ? options->connection_timeout_s
+                                                                     : SERVER_CONNECTION_TIMEOUT_S;
+    server->max_connections =
+        options->max_connections > 0 ? options->max_connections : SERVER_MAX_CONNECTIONS;
+    server->max_connections_per_ip = options->max_connections_per_ip;
+    server->limit = connlimit_new(server->max_connections, server->max_connections_per_ip);
     bool epoll = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES;
     server->daemon =
         start_daemon(server, epoll ? MHD_USE_EPOLL : MHD_USE_POLL, ipv6, &addr, threads);
     if (server->daemon == NULL && epoll)
         server->daemon = start_daemon(server, MHD_USE_POLL, ipv6, &addr, threads);
     if (server->daemon == NULL) {
+        connlimit_free(server->limit);
         free(server);
         return error_set(err, ERR_IO, "listen",
                          "cannot listen on %s (address in use, or not this machine's?)", listen);
@@ -447,5 +573,6 @@ void server_stop(struct server *server)
     MHD_stop_daemon(server->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);
+    connlimit_free(server->limit);
     free(server);
 }

@@ -10,10 +10,16 @@ struct server;
 struct server_options {
     const char *listen; /* "127.0.0.1:8080" ("[::1]:8080" for IPv6); port 0 = any free */
     int threads;        /* worker threads (default: number of cores) */
+    /* 0 for each of these: the default */
+    int connection_timeout_s;   /* an idle or stalled connection is closed after this (30) */
+    int max_connections;        /* held at once; more are refused and logged (1000) */
+    int max_connections_per_ip; /* from one client address (default: no limit) */
 };
 
 /* Start serving `app` (which must outlive the server). On success *out is running. The
- * request log goes to stderr. */
+ * request log goes to stderr, and so does a line "stegvis: limit: ..." whenever a connection
+ * limit refuses a client or a slow client is cut off, and "stegvis: libmicrohttpd: ..." for
+ * the library's own refusals (a request line or headers over 32 KiB: 414 or 431). */
 enum err_code server_start(struct app *app, const struct server_options *options,
                            struct server **out, struct error *err) WARN_UNUSED;
 

@@ -43,10 +43,16 @@ const char *api_fmt(const char *fmt, ...)
     return buf;
 }
 
-void api_world_start_on(struct api_world *w, const char *db_url)
+/* The world on `db_url` (NULL: a new database), the server run with `serve_args` too. */
+static void world_start(struct api_world *w, const char *db_url, const char *const *serve_args)
 {
     memset(w, 0, sizeof(*w));
     test_server_init_db(&w->server, db_url);
+    for (int i = 0; serve_args != NULL && serve_args[i] != NULL; i++) {
+        if (i == 10)
+            TEST_FAIL("api_world_start_with: more than 10 serve options");
+        w->server.extra_args[i] = serve_args[i];
+    }
     for (int a = 0; a < ACTOR_COUNT; a++)
         test_server_add_user(&w->server, api_usernames[a], roles[a], units[a], names[a],
                              API_PASSWORD);
@@ -56,9 +62,19 @@ void api_world_start_on(struct api_world *w, const char *db_url)
     test_http_client_init(&w->anonymous, &w->server);
 }
 
+void api_world_start_on(struct api_world *w, const char *db_url)
+{
+    world_start(w, db_url, NULL);
+}
+
 void api_world_start(struct api_world *w)
 {
-    api_world_start_on(w, NULL);
+    world_start(w, NULL, NULL);
+}
+
+void api_world_start_with(struct api_world *w, const char *const *serve_args)
+{
+    world_start(w, NULL, serve_args);
 }
 
 void api_world_start_second(struct api_world *w)
@@ -240,6 +256,26 @@ const char *api_audit_actions(struct test_http_client *admin, long long patient_
     }
     test_http_response_free(&res);
     return out;
+}
+
+void api_patient_with_episode(struct test_http_client *clinician, int serial, long long *patient,
+                              long long *episode)
+{
+    char dashed[14], digits[13];
+    api_pnr(serial, dashed, digits);
+    struct test_http_response res = test_http_send_json(
+        clinician, "POST", "/api/v1/patients",
+        api_fmt("{\"pnr\":\"%s\",\"name\":\"Patient %d\",\"municipality_code\":\"0380\"}", dashed,
+                serial));
+    EXPECT_STATUS(res, 201);
+    *patient = api_int(&res, "id");
+    test_http_response_free(&res);
+    res = test_http_send_json(clinician, "POST", "/api/v1/episodes",
+                              api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", *patient));
+    EXPECT_STATUS(res, 201);
+    *episode = api_int(&res, "id");
+    test_http_response_free(&res);
+    ASSERT_TRUE(*patient > 0 && *episode > 0);
 }
 
 struct test_http_response api_refused(struct api_world *w, struct test_http_client *c,

@@ -55,6 +55,9 @@ void api_world_start_on(struct api_world *w, const char *db_url);
  * one PostgreSQL database), with a client per actor in w->second_client (not logged in). */
 void api_world_start_second(struct api_world *w);
 
+/* api_world_start with more `serve` options (NULL-terminated, at most 10; may be NULL). */
+void api_world_start_with(struct api_world *w, const char *const *serve_args);
+
 /* Log `actor` in (its client keeps cookie and CSRF token) and note its staff id. */
 void api_world_login(struct api_world *w, enum api_actor actor);
 
@@ -123,6 +126,12 @@ void api_refused_json(struct api_world *w, struct test_http_client *c, const cha
 /* A valid personnummer "19700101-NNNC" for birth number `serial` (1-999), with its Luhn check
  * digit, and its 12-digit form "19700101NNNC". */
 void api_pnr(int serial, char dashed[14], char digits[13]);
+
+/* Register a patient (personnummer of api_pnr(serial), municipality 0380) and open an episode
+ * for them at the clinician's unit; their ids into *patient and *episode. Fails the test
+ * unless both are 201. Not for several threads at once (api_fmt's buffers). */
+void api_patient_with_episode(struct test_http_client *clinician, int serial, long long *patient,
+                              long long *episode);
 
 /* The audit actions recorded for a patient (GET /audit?patient_id= as `admin`), newest first,
  * comma-separated (rotating static buffer). */

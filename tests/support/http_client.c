@@ -165,10 +165,10 @@ void test_server_launch(struct test_server *server)
     const char *bin = getenv("STEGVIS_BIN");
     if (bin == NULL)
         TEST_FAIL("STEGVIS_BIN is not set (run the tests through ctest)");
-    const char *argv[16] = { bin,        "serve",       "--db",      server->db_path,
+    const char *argv[24] = { bin,        "serve",       "--db",      server->db_path,
                              "--listen", "127.0.0.1:0", "--threads", "4" };
     int argc = 8;
-    for (int i = 0; i < 4 && server->extra_args[i] != NULL; i++)
+    for (int i = 0; i < 10 && server->extra_args[i] != NULL; i++)
         argv[argc++] = server->extra_args[i];
     argv[argc] = NULL;
     int out[2];
@@ -225,6 +225,37 @@ int test_server_terminate(struct test_server *server)
         close(server->stdout_fd);
     server->stdout_fd = -1;
     return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void test_server_kill(struct test_server *server)
+{
+    if (server->pid <= 0)
+        return;
+    kill(server->pid, SIGKILL);
+    int status = 0;
+    waitpid(server->pid, &status, 0);
+    running_set(server->pid, 0);
+    server->pid = 0;
+    if (server->stdout_fd >= 0)
+        close(server->stdout_fd);
+    server->stdout_fd = -1;
+}
+
+long long test_server_rss_kib(const struct test_server *server)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)server->pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        TEST_FAIL("cannot read %s: %s", path, strerror(errno));
+    long long kib = -1;
+    while (kib < 0 && fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kib = atoll(line + 6);
+    fclose(f);
+    if (kib <= 0)
+        TEST_FAIL("%s has no VmRSS line", path);
+    return kib;
 }
 
 void test_server_stop(struct test_server *server)
@@ -404,13 +435,12 @@ static bool is_json_type(const char *type)
                             strncasecmp(type, "application/problem+json", 24) == 0);
 }
 
-struct test_http_response test_http_request(struct test_http_client *client, const char *method,
-                                            const char *path, const char *content_type,
-                                            const char *body, const char *const *headers)
+bool test_http_try_request(struct test_http_client *client, const char *method, const char *path,
+                           const char *content_type, const char *body, const char *const *headers,
+                           struct test_http_response *res, char *error, size_t error_size)
 {
-    struct test_http_response res;
-    memset(&res, 0, sizeof(res));
-    res.body = xstrdup("");
+    memset(res, 0, sizeof(*res));
+    res->body = xstrdup("");
     CURL *curl = client->curl;
     char url[2048];
     snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", client->server->port, path);
@@ -419,22 +449,36 @@ struct test_http_response test_http_request(struct test_http_client *client, con
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
     set_method_and_body(curl, method, body);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &res);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, res);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &res);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, res);
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(list);
-    if (rc != CURLE_OK)
-        TEST_FAIL("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res.status);
-    if (is_json_type(test_http_header(&res, "Content-Type")) && res.body_len > 0) {
-        json_error_t error;
-        res.json = json_loadb(res.body, res.body_len, JSON_REJECT_DUPLICATES, &error);
-        if (res.json == NULL)
-            TEST_FAIL("%s %s: the JSON answer does not parse (%s): %s", method, path, error.text,
-                      res.body);
+    if (rc != CURLE_OK) {
+        snprintf(error, error_size, "%s", curl_easy_strerror(rc));
+        return false;
     }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
+    if (is_json_type(test_http_header(res, "Content-Type")) && res->body_len > 0) {
+        json_error_t json_error;
+        res->json = json_loadb(res->body, res->body_len, JSON_REJECT_DUPLICATES, &json_error);
+        if (res->json == NULL)
+            TEST_FAIL("%s %s: the JSON answer does not parse (%s): %s", method, path,
+                      json_error.text, res->body);
+    }
+    return true;
+}
+
+struct test_http_response test_http_request(struct test_http_client *client, const char *method,
+                                            const char *path, const char *content_type,
+                                            const char *body, const char *const *headers)
+{
+    struct test_http_response res;
+    char error[256];
+    if (!test_http_try_request(client, method, path, content_type, body, headers, &res, error,
+                               sizeof(error)))
+        TEST_FAIL("%s %s: %s", method, path, error);
     return res;
 }
 

@@ -24,12 +24,12 @@
 struct test_server {
     pid_t pid; /* 0 when not running */
     int port;
-    int stdout_fd;             /* the server's stdout (read for the "listening on" line) */
-    char dir[256];             /* the temporary folder */
-    char db_path[320];         /* the database: a SQLite path or a PostgreSQL URL */
-    bool owns_db;              /* made by test_server_init, dropped by test_server_release */
-    char log_path[320];        /* DIR/server.log: the server's stderr */
-    const char *extra_args[4]; /* more `serve` options, NULL-terminated (set before launch) */
+    int stdout_fd;              /* the server's stdout (read for the "listening on" line) */
+    char dir[256];              /* the temporary folder */
+    char db_path[320];          /* the database: a SQLite path or a PostgreSQL URL */
+    bool owns_db;               /* made by test_server_init, dropped by test_server_release */
+    char log_path[320];         /* DIR/server.log: the server's stderr */
+    const char *extra_args[10]; /* more `serve` options, NULL-terminated (set before launch) */
 };
 
 /* A fresh folder and a new database (testdb_create), with no server yet (to prepare the
@@ -52,6 +52,14 @@ int test_server_terminate(struct test_server *server);
 
 /* test_server_terminate, failing the test unless the exit code is 0. */
 void test_server_stop(struct test_server *server);
+
+/* SIGKILL (a crash: no shutdown at all) and wait. The folder stays; test_server_launch runs
+ * the server again on the same database. */
+void test_server_kill(struct test_server *server);
+
+/* The server's resident memory (VmRSS of /proc/PID/status) in KiB; fails the test when it
+ * cannot be read. */
+long long test_server_rss_kib(const struct test_server *server);
 
 /* Stop the server if it still runs (without checking how), remove the folder, and drop the
  * database when test_server_init made it. */
@@ -101,6 +109,13 @@ void test_http_client_release(struct test_http_client *client);
 struct test_http_response test_http_request(struct test_http_client *client, const char *method,
                                             const char *path, const char *content_type,
                                             const char *body, const char *const *headers);
+
+/* test_http_request that returns false (with curl's message in `error`) instead of failing
+ * the test when the exchange does not complete (server gone, connection reset, ...); `*res`
+ * is then empty but may still be freed. Safe from several threads, each with its own client. */
+bool test_http_try_request(struct test_http_client *client, const char *method, const char *path,
+                           const char *content_type, const char *body, const char *const *headers,
+                           struct test_http_response *res, char *error, size_t error_size);
 
 /* GET `path`. */
 struct test_http_response test_http_get(struct test_http_client *client, const char *path);
