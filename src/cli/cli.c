@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "data/datafiles.h"
 #include "store/store.h"
@@ -115,4 +116,25 @@ int cli_open_store(const char *db, const char *data_dir, struct store **out)
         return CLI_EXIT_FAILURE;
     }
     return CLI_EXIT_OK;
+}
+
+const char *cli_db_file(const char *url)
+{
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return NULL;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    if (strncmp(url, "//", 2) == 0)
+        url += 2;
+    return url;
+}
+
+bool cli_db_missing(const char *url)
+{
+    const char *file = cli_db_file(url);
+    struct stat st;
+    if (file == NULL || stat(file, &st) == 0)
+        return false;
+    fprintf(stderr, "stegvis: %s does not exist\n", file);
+    return true;
 }

@@ -48,6 +48,14 @@ struct store;
  * returns non-zero on failure. */
 int cli_open_store(const char *db, const char *data_dir, struct store **out);
 
+/* The file behind a database url ("sqlite:FILE", "sqlite://FILE" or FILE); NULL for a
+ * PostgreSQL url ("postgres://", "postgresql://"). */
+const char *cli_db_file(const char *url);
+
+/* Whether the database at `url` is missing: a SQLite file that does not exist (said on stderr). A
+ * PostgreSQL database is never "missing" here: connecting tells. */
+bool cli_db_missing(const char *url);
+
 /* Subcommands: each takes argc/argv after the subcommand name and returns the exit code. */
 int cmd_instruments(int argc, char **argv);
 int cmd_score(int argc, char **argv);

@@ -100,20 +100,20 @@ static int demo_parse(int argc, char **argv, struct demo_options *o)
 
 /* ---- setup ---- */
 
-/* The file behind a database url ("sqlite:FILE", "sqlite://FILE" or FILE). */
-static const char *db_file(const char *url)
+/* How the summary and messages name the database: its file, or the url as given. */
+static const char *db_name(const char *url)
 {
-    if (strncmp(url, "sqlite:", 7) == 0)
-        url += 7;
-    if (strncmp(url, "//", 2) == 0)
-        url += 2;
-    return url;
+    const char *file = cli_db_file(url);
+    return file != NULL ? file : url;
 }
 
-static bool file_exists(const char *path)
+/* A new SQLite file is removed again when the demo fails; a PostgreSQL database is the
+ * operator's, and stays. */
+static bool db_existed(const char *url)
 {
+    const char *file = cli_db_file(url);
     struct stat st;
-    return stat(path, &st) == 0;
+    return file == NULL || stat(file, &st) == 0;
 }
 
 static void remove_database(const char *file)
@@ -227,7 +227,7 @@ static int print_summary(const struct run *run)
     uint64_t seed = run->demo.seed;
     double seconds = seconds_since(&run->started);
     json_t *summary = json_object();
-    json_object_set_new(summary, "db", json_string(db_file(run->opts->db)));
+    json_object_set_new(summary, "db", json_string(db_name(run->opts->db)));
     json_object_set_new(summary, "patients", json_integer(c->patients));
     json_object_set_new(summary, "episodes", json_integer(c->episodes));
     json_object_set_new(summary, "responses", json_integer(c->responses));
@@ -267,7 +267,7 @@ static void run_release(struct run *run)
 /* Exit 2 for a database that is not new or empty (store_open's or the bulk load's refusal). */
 static int report(const struct run *run, const struct error *err, bool existed)
 {
-    const char *file = db_file(run->opts->db);
+    const char *file = db_name(run->opts->db);
     if (err->code == ERR_CONFLICT) {
         fprintf(stderr, "stegvis: demo: %s: %s; the demo fills only a new or empty database\n",
                 file, err->message);
@@ -312,8 +312,8 @@ int cmd_demo(int argc, char **argv)
     run.opts = &opts;
     instrument_catalog_init(&run.catalog);
     clock_gettime(CLOCK_MONOTONIC, &run.started);
-    const char *file = db_file(opts.db);
-    bool existed = file_exists(file);
+    const char *file = db_name(opts.db);
+    bool existed = db_existed(opts.db);
     struct error err;
     error_clear(&err);
     fprintf(stderr, "stegvis demo: %ld synthetic patients in %s, seed %llu\n", opts.patients, file,

@@ -122,11 +122,8 @@ int cmd_report(int argc, char **argv)
         rc = report_parse(argc, argv, &opts);
     if (rc != CLI_EXIT_OK)
         return rc;
-    struct stat st;
-    if (stat(opts.db, &st) != 0) {
-        fprintf(stderr, "stegvis: %s does not exist\n", opts.db);
+    if (cli_db_missing(opts.db))
         return CLI_EXIT_FAILURE;
-    }
     struct instrument_catalog catalog;
     instrument_catalog_init(&catalog);
     struct store *store = NULL;

@@ -56,14 +56,6 @@ static int parse_options(const char *command, int argc, char **argv,
     return CLI_EXIT_OK;
 }
 
-/* The file behind a database url ("sqlite:FILE" or FILE); NULL for a server url. */
-static const char *db_file(const char *url)
-{
-    if (strncmp(url, "sqlite:", 7) == 0)
-        return url + 7;
-    return strstr(url, "://") ? NULL : url;
-}
-
 static bool file_exists(const char *path)
 {
     struct stat st;
@@ -300,11 +292,9 @@ int cmd_migrate(int argc, char **argv)
         return rc;
     if (db == NULL)
         return cli_usage_error("migrate: --db FILE is required");
-    const char *file = db_file(db);
-    if (file != NULL && !file_exists(file)) {
-        fprintf(stderr, "stegvis: %s does not exist\n", file);
+    const char *file = cli_db_file(db);
+    if (cli_db_missing(db))
         return CLI_EXIT_FAILURE;
-    }
     /* PostgreSQL: the schema change is one transaction (all or nothing); backups are pg_dump's
      * (docs/operations.md), not a file of ours. */
     if (backup != NULL && file == NULL)
@@ -350,11 +340,8 @@ int cmd_backup(int argc, char **argv)
         return cli_usage_error("backup: --db FILE is required");
     if (to == NULL)
         return cli_usage_error("backup: --to FILE is required");
-    const char *file = db_file(db);
-    if (file != NULL && !file_exists(file)) {
-        fprintf(stderr, "stegvis: %s does not exist\n", file);
+    if (cli_db_missing(db))
         return CLI_EXIT_FAILURE;
-    }
     if (file_exists(to)) {
         fprintf(stderr, "stegvis: %s exists already: back up to a new file\n", to);
         return CLI_EXIT_FAILURE;
