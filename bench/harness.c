@@ -82,8 +82,7 @@ int bench_ensure_demo(const char *prog, const char *dir, long patients, char *pa
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     unlink(tmp);
     snprintf(cmd, sizeof(cmd),
-             "'%s' demo --db '%s' --patients %ld --seed 1 --today " BENCH_TODAY
-             " >/dev/null 2>&1",
+             "'%s' demo --db '%s' --patients %ld --seed 1 --today " BENCH_TODAY " >/dev/null 2>&1",
              stegvis, tmp, patients);
     fprintf(stderr, "%s: generating %s ...\n", prog, path);
     double t0 = bench_now();
