@@ -10,7 +10,8 @@
  *     wrk command against bench_trivial_server answering a fixed buffer of the timeline's mean
  *     size with the same threading (the ceiling for reads).
  * The server runs on a fresh copy of the cached 20,000-patient demo region (bench-cache/, as
- * bench_dashboard makes it). STEGVIS_BENCH_SECONDS sets each wrk run's length (default 10).
+ * bench_dashboard makes it). STEGVIS_BENCH_SECONDS sets each wrk run's length (default 10);
+ * STEGVIS_BENCH_SERVE_THREADS passes --threads N to the server (default: its own default).
  * Any answer that is not 2xx, and any socket error, is reported loudly. Prints figures only. */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -208,7 +209,13 @@ static int bench_stegvis(const char *dir, const struct bench_files *f, struct wr
 {
     char bin[BENCH_PATH_CAP], cookie[256], csrf[128];
     bench_stegvis_path(dir, bin, sizeof(bin));
-    char *argv[] = { bin, "serve", "--db", (char *)f->db, "--listen", "127.0.0.1:0", NULL };
+    const char *threads = getenv("STEGVIS_BENCH_SERVE_THREADS"); /* to try other pool sizes */
+    char *argv[] = { bin,           "serve", "--db", (char *)f->db, "--listen",
+                     "127.0.0.1:0", NULL,    NULL,   NULL };
+    if (threads != NULL && threads[0] != '\0') {
+        argv[6] = "--threads";
+        argv[7] = (char *)threads;
+    }
     struct bench_server s;
     if (bench_server_start(argv, 0, &s) != 0)
         return -1;
@@ -237,7 +244,9 @@ static int bench_trivial(const char *dir, const struct bench_files *f, long byte
     char bin[BENCH_PATH_CAP], size[32];
     snprintf(bin, sizeof(bin), "%s/bench_trivial_server", dir);
     snprintf(size, sizeof(size), "%ld", bytes);
-    char *argv[] = { bin, size, NULL };
+    const char *threads = getenv("STEGVIS_BENCH_SERVE_THREADS"); /* the same pool as the server */
+    char *argv[] = { bin, size, threads != NULL && threads[0] != '\0' ? (char *)threads : NULL,
+                     NULL };
     struct bench_server s;
     if (bench_server_start(argv, 0, &s) != 0)
         return -1;

@@ -1,8 +1,8 @@
 /* bench_trivial_server.c - the ceiling for reads over HTTP: a libmicrohttpd server that answers
  * every request with one fixed JSON buffer of a given size, started with the same daemon flags
- * and options as src/http/server.c (internal polling thread pool of one thread per core, epoll,
- * ITC, the same connection timeout and a completion callback). bench_http measures it with the
- * same wrk command as the real server's timeline.
+ * and options as src/http/server.c (an internal polling thread pool of server_default_threads()
+ * threads, epoll, ITC, the same connection timeout and a completion callback). bench_http measures
+ * it with the same wrk command as the real server's timeline.
  *
  *   bench_trivial_server BYTES [THREADS]
  *
@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "http/server.h"
 
 #define CONNECTION_TIMEOUT_S 30 /* as SERVER_CONNECTION_TIMEOUT_S in src/http/server.c */
 #define MAX_BYTES            (16 * 1024 * 1024)
@@ -71,7 +73,7 @@ static char *fixed_body(long bytes)
 int main(int argc, char **argv)
 {
     long bytes = argc >= 2 ? strtol(argv[1], NULL, 10) : 0;
-    long threads = argc >= 3 ? strtol(argv[2], NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    long threads = argc >= 3 ? strtol(argv[2], NULL, 10) : server_default_threads();
     if (bytes < 16 || bytes > MAX_BYTES || threads < 1 || threads > 1024) {
         fprintf(stderr, "usage: bench_trivial_server BYTES [THREADS] (a tool of bench_http: "
                         "answers every request with BYTES bytes of JSON)\n");
