@@ -14,14 +14,11 @@
  * through libcurl (median and p95 of 20 after 3 warm-up requests). The table is printed and
  * appended to bench/results.md with the machine. Prints figures only; nothing here is a test. */
 #include <curl/curl.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,13 +26,12 @@
 #include "core/indicator.h"
 #include "data/datafiles.h"
 #include "data/indicator_report.h"
+#include "harness.h"
 #include "store/store.h"
 
-#define TODAY      "2026-11-24"
+#define TODAY      BENCH_TODAY
 #define C_ROUNDS   5
 #define SQL_ROUNDS 3
-#define MAX_SIZES  8
-#define DIR_CAP    1024 /* the folder of this program */
 #define HTTP_WARM  3
 #define HTTP_RUNS  20
 #define API_PATH   "/api/v1/indicators?indicator=recovery&by=unit"
@@ -105,13 +101,6 @@ struct timing {
     long c_den, c_num, sql_den, sql_num;
 };
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int double_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -130,62 +119,6 @@ static double resident_mb(void)
     return (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
 }
 
-/* The folder this program is in (for bench-cache/ and the stegvis binary beside it). */
-static void exe_dir(char *out, size_t cap)
-{
-    ssize_t n = readlink("/proc/self/exe", out, cap - 1);
-    if (n <= 0) {
-        snprintf(out, cap, ".");
-        return;
-    }
-    out[n] = '\0';
-    char *slash = strrchr(out, '/');
-    if (slash != NULL)
-        *slash = '\0';
-}
-
-static bool file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && st.st_size > 0;
-}
-
-/* The stegvis binary: STEGVIS_BIN, or the one beside this program. */
-static void stegvis_path(const char *dir, char *out, size_t cap)
-{
-    const char *bin = getenv("STEGVIS_BIN");
-    if (bin != NULL && bin[0] != '\0')
-        snprintf(out, cap, "%s", bin);
-    else
-        snprintf(out, cap, "%s/stegvis", dir);
-}
-
-/* demo-N.db in the cache, generated when missing (into a temporary name, then renamed, so an
- * interrupted run leaves nothing that looks complete). */
-static int ensure_demo(const char *dir, long patients, char *path, size_t cap)
-{
-    char cache[DIR_CAP + 32], stegvis[DIR_CAP + 32], tmp[DIR_CAP + 192], cmd[4 * DIR_CAP + 1024];
-    snprintf(cache, sizeof(cache), "%s/bench-cache", dir);
-    mkdir(cache, 0755);
-    snprintf(path, cap, "%s/demo-%ld.db", cache, patients);
-    if (file_exists(path))
-        return 0;
-    stegvis_path(dir, stegvis, sizeof(stegvis));
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    unlink(tmp);
-    snprintf(cmd, sizeof(cmd),
-             "'%s' demo --db '%s' --patients %ld --seed 1 --today " TODAY " >/dev/null 2>&1",
-             stegvis, tmp, patients);
-    fprintf(stderr, "bench_dashboard: generating %s ...\n", path);
-    double t0 = seconds_now();
-    if (system(cmd) != 0 || rename(tmp, path) != 0) {
-        fprintf(stderr, "bench_dashboard: %s failed\n", cmd);
-        return -1;
-    }
-    fprintf(stderr, "bench_dashboard: generated in %.1f s\n", seconds_now() - t0);
-    return 0;
-}
-
 /* The C side: indicator_report_compute() (compute + suppress), best and median of C_ROUNDS,
  * and the unsuppressed total for the comparison. */
 static int time_c(const struct indicator_facts *facts, const struct dash_query *q, long from,
@@ -195,10 +128,10 @@ static int time_c(const struct indicator_facts *facts, const struct dash_query *
     double runs[C_ROUNDS];
     for (int i = 0; i < C_ROUNDS; i++) {
         struct indicator_result r;
-        double t0 = seconds_now();
+        double t0 = bench_now();
         if (indicator_report_compute(facts, &query, &r, NULL) != ERR_OK)
             return -1;
-        runs[i] = seconds_now() - t0;
+        runs[i] = bench_now() - t0;
         indicator_result_release(&r);
     }
     qsort(runs, C_ROUNDS, sizeof(double), double_cmp);
@@ -223,7 +156,7 @@ static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to,
     t->sql_best = 1e9;
     for (int i = 0; i < SQL_ROUNDS; i++) {
         long den = 0, num = 0;
-        double t0 = seconds_now();
+        double t0 = bench_now();
         sqlite3_bind_int64(stmt, 1, from);
         sqlite3_bind_int64(stmt, 2, to);
         int rc;
@@ -232,7 +165,7 @@ static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to,
             num += (long)sqlite3_column_int64(stmt, 2);
         }
         sqlite3_reset(stmt);
-        double dt = seconds_now() - t0;
+        double dt = bench_now() - t0;
         if (rc != SQLITE_DONE) {
             fprintf(stderr, "bench_dashboard: %s\n", sqlite3_errmsg(db));
             sqlite3_finalize(stmt);
@@ -245,26 +178,6 @@ static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to,
     }
     sqlite3_finalize(stmt);
     return 0;
-}
-
-static void cpu_model(char *out, size_t cap)
-{
-    snprintf(out, cap, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f == NULL)
-        return;
-    char line[512];
-    while (fgets(line, sizeof(line), f) != NULL) {
-        if (strncmp(line, "model name", 10) == 0) {
-            const char *colon = strchr(line, ':');
-            if (colon != NULL) {
-                snprintf(out, cap, "%s", colon + 2);
-                out[strcspn(out, "\n")] = '\0';
-            }
-            break;
-        }
-    }
-    fclose(f);
 }
 
 /* Print to stdout and, when `results` is open, to it too. */
@@ -285,70 +198,10 @@ static void out(const char *fmt, ...)
     }
 }
 
-/* The real server on the demo file: its pid, its port, and its stdout (kept open until it
- * stops, so a late line never meets a closed pipe). */
-struct server {
-    pid_t pid;
-    int port;
-    FILE *out;
-};
-
 struct http_figures {
     double page_median, page_p95, api_median, api_p95;
     size_t page_bytes, api_bytes;
 };
-
-static void server_child(const char *bin, const char *db, int pipe_fd[2])
-{
-    close(pipe_fd[0]);
-    dup2(pipe_fd[1], STDOUT_FILENO);
-    close(pipe_fd[1]);
-    FILE *null = freopen("/dev/null", "w", stderr);
-    (void)null;
-    execl(bin, bin, "serve", "--db", db, "--listen", "127.0.0.1:0", (char *)NULL);
-    _exit(127);
-}
-
-static void server_stop(struct server *s)
-{
-    if (s->pid > 0) {
-        kill(s->pid, SIGTERM);
-        waitpid(s->pid, NULL, 0);
-        s->pid = 0;
-    }
-    if (s->out != NULL)
-        fclose(s->out);
-    s->out = NULL;
-}
-
-/* Starts `stegvis serve` and waits for its "listening on" line. */
-static int server_start(const char *dir, const char *db, struct server *s)
-{
-    char bin[DIR_CAP + 32], line[256];
-    stegvis_path(dir, bin, sizeof(bin));
-    int fds[2];
-    memset(s, 0, sizeof(*s));
-    if (pipe(fds) != 0)
-        return -1;
-    fflush(NULL);
-    s->pid = fork();
-    if (s->pid == 0)
-        server_child(bin, db, fds);
-    close(fds[1]);
-    s->out = fdopen(fds[0], "r");
-    if (s->pid < 0 || s->out == NULL) {
-        if (s->out == NULL)
-            close(fds[0]);
-        server_stop(s);
-        return -1;
-    }
-    while (fgets(line, sizeof(line), s->out) != NULL)
-        if (sscanf(line, "stegvis: listening on http://127.0.0.1:%d", &s->port) == 1)
-            return 0;
-    fprintf(stderr, "bench_dashboard: %s serve did not start\n", bin);
-    server_stop(s);
-    return -1;
-}
 
 static size_t count_body(char *data, size_t size, size_t n, void *user)
 {
@@ -400,9 +253,9 @@ static int http_time(CURL *curl, int port, const char *path, double *median, dou
         if (http_do(curl, url, NULL) == 0)
             return -1;
     for (int i = 0; i < HTTP_RUNS; i++) {
-        double t0 = seconds_now();
+        double t0 = bench_now();
         *bytes = http_do(curl, url, NULL);
-        runs[i] = seconds_now() - t0;
+        runs[i] = bench_now() - t0;
         if (*bytes == 0)
             return -1;
     }
@@ -432,11 +285,14 @@ static int http_measure(int port, struct http_figures *f)
 /* The server side of one size: start, log in, time, stop. */
 static int bench_http(const char *dir, const char *db, struct http_figures *f)
 {
-    struct server s;
-    if (server_start(dir, db, &s) != 0)
+    char bin[BENCH_PATH_CAP];
+    bench_stegvis_path(dir, bin, sizeof(bin));
+    char *argv[] = { bin, "serve", "--db", (char *)db, "--listen", "127.0.0.1:0", NULL };
+    struct bench_server s;
+    if (bench_server_start(argv, 0, &s) != 0)
         return -1;
     int rc = http_measure(s.port, f);
-    server_stop(&s);
+    bench_server_stop(&s);
     return rc;
 }
 
@@ -449,11 +305,19 @@ static void print_http(const struct http_figures *f)
         f->api_median * 1000, f->api_p95 * 1000, f->api_bytes);
 }
 
+/* "dashboard.N_what value" for scripts/bench's summary table. */
+static void summary_size(long patients, const char *what, double value)
+{
+    char key[64];
+    snprintf(key, sizeof(key), "dashboard.%ld_%s", patients, what);
+    bench_summary(key, value);
+}
+
 static int bench_size(const char *dir, long patients, const struct instrument *phq9,
                       const struct instrument *gad7)
 {
-    char path[DIR_CAP + 96];
-    if (ensure_demo(dir, patients, path, sizeof(path)) != 0)
+    char path[BENCH_PATH_CAP];
+    if (bench_ensure_demo("bench_dashboard", dir, patients, path, sizeof(path)) != 0)
         return -1;
     struct store *store = NULL;
     struct error err;
@@ -464,9 +328,9 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
     double rss0 = resident_mb();
     struct indicator_facts facts;
     struct store_facts_maps maps;
-    double t0 = seconds_now();
+    double t0 = bench_now();
     enum err_code rc = store_facts_load(store, phq9, gad7, &facts, &maps, &err);
-    double load_s = seconds_now() - t0;
+    double load_s = bench_now() - t0;
     double rss1 = resident_mb();
     if (rc != ERR_OK) {
         fprintf(stderr, "bench_dashboard: store_facts_load: %s\n", err.message);
@@ -519,6 +383,10 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
     if (status == 0)
         out("| **the whole set** | **%.2f** | | **%.1f** | **%.0f** | |\n", c_sum * 1000,
             sql_sum * 1000, sql_sum / (c_sum > 0 ? c_sum : 1e-9));
+    if (status == 0)
+        summary_size(patients, "c_ms", c_sum * 1000);
+    if (status == 0)
+        summary_size(patients, "sql_ms", sql_sum * 1000);
     sqlite3_close(db);
     indicator_facts_release(&facts);
     store_facts_maps_release(&maps);
@@ -527,31 +395,22 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
     memset(&http, 0, sizeof(http));
     if (status == 0)
         status = bench_http(dir, path, &http);
-    if (status == 0)
+    if (status == 0) {
         print_http(&http);
+        summary_size(patients, "page_ms", http.page_median * 1000);
+        summary_size(patients, "api_ms", http.api_median * 1000);
+    }
     return status;
 }
 
 int main(void)
 {
-    char dir[DIR_CAP];
-    exe_dir(dir, sizeof(dir));
-    const char *sizes = getenv("STEGVIS_BENCH_SIZES");
-    const char *full = getenv("STEGVIS_BENCH_FULL");
-    if (sizes == NULL || sizes[0] == '\0')
-        sizes = full != NULL && strcmp(full, "1") == 0 ? "20000,200000,1000000" : "20000,200000";
-    long list[MAX_SIZES];
-    int count = 0;
-    for (const char *p = sizes; *p != '\0' && count < MAX_SIZES;) {
-        char *end;
-        long n = strtol(p, &end, 10);
-        if (end == p || n <= 0) {
-            fprintf(stderr, "bench_dashboard: bad STEGVIS_BENCH_SIZES %s\n", sizes);
-            return 2;
-        }
-        list[count++] = n;
-        p = *end == ',' ? end + 1 : end;
-    }
+    char dir[BENCH_DIR_CAP];
+    bench_exe_dir(dir, sizeof(dir));
+    long list[BENCH_MAX_SIZES];
+    int count = bench_sizes("bench_dashboard", list, BENCH_MAX_SIZES);
+    if (count < 0)
+        return 2;
     struct instrument_catalog cat;
     struct error err;
     if (datafiles_load_instruments(datafiles_dir(NULL), &cat, &err) != ERR_OK) {
@@ -561,7 +420,7 @@ int main(void)
     const char *results_path = getenv("STEGVIS_BENCH_RESULTS");
     results = fopen(results_path != NULL ? results_path : STEGVIS_BENCH_RESULTS_MD, "a");
     char cpu[256];
-    cpu_model(cpu, sizeof(cpu));
+    bench_cpu_model(cpu, sizeof(cpu));
     char stamp[32];
     time_t now = time(NULL);
     strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M UTC", gmtime(&now));

@@ -1,1 +1,29 @@
-# cmake/bench_ceilings.cmake - included from CMakeLists.txt (filled by the work on issues 7 and 8).
+# cmake/bench_ceilings.cmake - the benchmarks' shared harness and their ceilings (make bench).
+#
+# Every bench/bench_*.c is already an executable (CMakeLists.txt); this file links what each
+# needs. bench/harness.c (server processes, the demo cache, logins, the summary file) is shared
+# by the programs that start servers. scripts/bench runs them and prints one summary table.
+#   bench_sqlite_ceiling  the submissions' inserts straight into SQLite (1 and 100 per transaction)
+#   bench_trivial_server  a libmicrohttpd server answering a fixed buffer, threaded as src/http
+#   bench_http            submissions, timeline and triage over HTTP with wrk vs those ceilings
+#   bench_startup         start-up time and resident memory of `stegvis serve` per region size
+add_library(stegvis_bench_harness STATIC ${CMAKE_SOURCE_DIR}/bench/harness.c)
+target_link_libraries(stegvis_bench_harness PUBLIC PkgConfig::CURL PkgConfig::JANSSON)
+
+foreach(name bench_dashboard bench_sqlite_ceiling bench_trivial_server bench_http bench_startup)
+  if(TARGET ${name})
+    target_link_libraries(${name} PRIVATE stegvis_bench_harness)
+  endif()
+endforeach()
+if(TARGET bench_sqlite_ceiling)
+  target_link_libraries(bench_sqlite_ceiling PRIVATE ${STEGVIS_STORE_LIB} PkgConfig::SQLITE)
+endif()
+if(TARGET bench_trivial_server)
+  target_link_libraries(bench_trivial_server PRIVATE ${STEGVIS_HTTP_LIB} PkgConfig::MHD
+                        Threads::Threads)
+endif()
+if(TARGET bench_http)
+  target_link_libraries(bench_http PRIVATE PkgConfig::SQLITE)
+  target_compile_definitions(bench_http PRIVATE
+    STEGVIS_BENCH_LUA_DIR="${CMAKE_SOURCE_DIR}/bench")
+endif()

@@ -65,14 +65,22 @@ enum err_code access_patient(struct http_request *req, long long patient_id, enu
                              const char *action, struct store_audit *audit, struct error *err)
 {
     struct store_patient patient;
+    return access_patient_get(req, patient_id, kind, action, audit, &patient, err);
+}
+
+enum err_code access_patient_get(struct http_request *req, long long patient_id,
+                                 enum access_kind kind, const char *action,
+                                 struct store_audit *audit, struct store_patient *patient,
+                                 struct error *err)
+{
     bool own = false;
     if (req->session == NULL)
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in");
     enum err_code rc = role_may_touch_records(req->session, kind, err);
     if (rc == ERR_OK)
-        rc = store_patient_get(req->app->store, patient_id, &patient, err);
+        rc = store_patient_get(req->app->store, patient_id, patient, err);
     if (rc == ERR_OK)
-        rc = at_own_unit(req, &patient, &own, err);
+        rc = at_own_unit(req, patient, &own, err);
     if (rc != ERR_OK)
         return rc;
     access_audit_init(req, audit, action, patient_id);

@@ -26,6 +26,13 @@ enum err_code access_patient(struct http_request *req, long long patient_id, enu
                              const char *action, struct store_audit *audit,
                              struct error *err) WARN_UNUSED;
 
+/* access_patient() that also hands back the patient's record it read to decide (so a handler
+ * that needs the record does not read it a second time). *patient is set on success. */
+enum err_code access_patient_get(struct http_request *req, long long patient_id,
+                                 enum access_kind kind, const char *action,
+                                 struct store_audit *audit, struct store_patient *patient,
+                                 struct error *err) WARN_UNUSED;
+
 /* An audit row for the session's actor with no patient (logins, admin actions). */
 void access_audit_init(struct http_request *req, struct store_audit *audit, const char *action,
                        long long patient_id);

@@ -498,6 +498,12 @@ static struct MHD_Daemon *start_daemon(struct server *server, unsigned poll_flag
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, server, MHD_OPTION_END);
 }
 
+int server_default_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > SERVER_MIN_THREADS ? (int)cores : SERVER_MIN_THREADS;
+}
+
 enum err_code server_start(struct app *app, const struct server_options *options,
                            struct server **out, struct error *err)
 {
@@ -507,8 +513,7 @@ enum err_code server_start(struct app *app, const struct server_options *options
     enum err_code rc = parse_listen(listen, &addr, &ipv6, err);
     if (rc != ERR_OK)
         return rc;
-    int threads = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    threads = threads > 1 ? threads : 1;
+    int threads = options->threads > 0 ? options->threads : server_default_threads();
     struct server *server = xcalloc(1, sizeof(*server));
     server->app = app;
     atomic_init(&server->in_flight, 0);

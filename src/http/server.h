@@ -9,12 +9,20 @@ struct server;
 
 struct server_options {
     const char *listen; /* "127.0.0.1:8080" ("[::1]:8080" for IPv6); port 0 = any free */
-    int threads;        /* worker threads (default: number of cores) */
+    int threads; /* worker threads (0: server_default_threads()) */
     /* 0 for each of these: the default */
     int connection_timeout_s;   /* an idle or stalled connection is closed after this (30) */
     int max_connections;        /* held at once; more are refused and logged (1000) */
     int max_connections_per_ip; /* from one client address (default: no limit) */
 };
+
+/* The worker threads used when none are asked for: the number of cores, but at least
+ * SERVER_MIN_THREADS. A handler blocks until its write (or a read's audit row) is committed, and
+ * the store's writer commits together only what is waiting when it starts a transaction: the
+ * pool size caps how many requests share one fsync, so a pool of one thread per core would cap a
+ * two-core machine at two requests per commit. */
+#define SERVER_MIN_THREADS 32
+int server_default_threads(void);
 
 /* Start serving `app` (which must outlive the server). On success *out is running. The
  * request log goes to stderr, and so does a line "stegvis: limit: ..." whenever a connection

@@ -103,9 +103,7 @@ enum err_code api_patient_record(struct http_request *req, long long id, const c
                                  struct store_patient *patient, struct store_audit *audit,
                                  struct error *err)
 {
-    enum err_code rc = access_patient(req, id, ACCESS_READ, action, audit, err);
-    if (rc == ERR_OK)
-        rc = store_patient_get(req->app->store, id, patient, err);
+    enum err_code rc = access_patient_get(req, id, ACCESS_READ, action, audit, patient, err);
     if (rc == ERR_OK)
         rc = access_log_read(req, audit, err);
     return rc;

@@ -49,9 +49,8 @@ enum err_code api_do_response_create(struct http_request *req, json_t *body,
     if (rc == ERR_OK && answered_at > req->now)
         rc = error_set(err, ERR_INVALID, "/answered_at", "\"answered_at\" is in the future");
     if (rc == ERR_OK)
-        rc = access_patient(req, patient_id, ACCESS_WRITE, "response.create", &audit, err);
-    if (rc == ERR_OK)
-        rc = store_patient_get(req->app->store, patient_id, &patient, err);
+        rc = access_patient_get(req, patient_id, ACCESS_WRITE, "response.create", &audit, &patient,
+                                err);
     if (rc == ERR_OK)
         rc = api_score_response(req, "", json_object_get(body, "instrument"),
                                 json_object_get(body, "answers"), api_patient_sex(&patient),
