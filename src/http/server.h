@@ -9,7 +9,7 @@ struct server;
 
 struct server_options {
     const char *listen; /* "127.0.0.1:8080" ("[::1]:8080" for IPv6); port 0 = any free */
-    int threads; /* worker threads (0: server_default_threads()) */
+    int threads;        /* worker threads (0: server_default_threads()) */
     /* 0 for each of these: the default */
     int connection_timeout_s;   /* an idle or stalled connection is closed after this (30) */
     int max_connections;        /* held at once; more are refused and logged (1000) */

@@ -220,10 +220,18 @@ static const char v1_postgres[] =
  * to date with the writes of every other process on the database (app_facts.c, store_changes.c,
  * docs/operations.md). On PostgreSQL each row also carries its transaction's id, because there
  * transactions commit out of sequence order. */
-static const char v2_portable[] = "CREATE TABLE IF NOT EXISTS change_log (\n"
-                                  "  seq @ID@,\n"
-                                  "  episode_id BIGINT NOT NULL,\n"
-                                  "  txid BIGINT NOT NULL DEFAULT 0);\n";
+static const char v2_portable[] =
+    "CREATE TABLE IF NOT EXISTS change_log (\n"
+    "  seq @ID@,\n"
+    "  episode_id BIGINT NOT NULL,\n"
+    "  txid BIGINT NOT NULL DEFAULT 0);\n"
+    /* the triage queue: a patient's risk-flagged responses (few) found without reading the rest
+     * (STORE__RISK_UNRESOLVED), and an episode's highest severity from the index alone; the
+     * second serves every lookup by episode, so the plain one goes */
+    "CREATE INDEX IF NOT EXISTS response_risk ON response (patient_id, id)\n"
+    "  WHERE (flags & 1) <> 0;\n"
+    "CREATE INDEX IF NOT EXISTS response_episode_severity ON response (episode_id, severity);\n"
+    "DROP INDEX IF EXISTS response_episode;\n";
 
 static const char v2_sqlite[] = "";
 

@@ -345,15 +345,13 @@ enum err_code store_appointment_list(struct store *store, long long episode_id,
 
 /* Open episodes, each with whether its patient has a risk flag on a response stored after
  * their latest risk review and the highest severity among the episode's responses; kept when not
- * yet assessed or at risk. The first parameter is the risk flag bit; the unit's statement takes the
- * unit id second (a statement of its own, so that it uses the index on episode (unit_id,
- * ended_at)). */
+ * yet assessed or at risk. The unit's statement takes the unit id (a statement of its own, so that
+ * it uses the index on episode (unit_id, ended_at)). */
 #define TRIAGE_SQL(where)                                                                          \
     "SELECT id, patient_id, name, unit_id, referred_at, risk, severity, source FROM ("             \
     " SELECT e.id, e.patient_id, p.name, e.unit_id, e.referred_at, e.source, e.assessed_at,"       \
     "  CASE WHEN EXISTS (SELECT 1 FROM response r WHERE r.patient_id = e.patient_id"               \
-    "   AND (r.flags & ?) <> 0 AND r.id > COALESCE((SELECT MAX(v.through_response_id)"             \
-    "   FROM risk_review v WHERE v.patient_id = e.patient_id), 0)) THEN 1 ELSE 0 END AS risk,"     \
+    "   AND " STORE__RISK_UNRESOLVED ") THEN 1 ELSE 0 END AS risk,"                                \
     "  COALESCE((SELECT MAX(r.severity) FROM response r WHERE r.episode_id = e.id), -1)"           \
     "   AS severity"                                                                               \
     " FROM episode e JOIN patient p ON p.id = e.patient_id"                                        \
@@ -388,9 +386,8 @@ enum err_code store_triage(struct store *store, long long unit_id, struct store_
         store__read(store, unit_id != 0 ? sql_triage_unit : sql_triage_all, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    store__bind_int64(stmt, 1, FLAG_RISK);
     if (unit_id != 0)
-        store__bind_int64(stmt, 2, unit_id);
+        store__bind_int64(stmt, 1, unit_id);
     rc = store__collect(stmt, sizeof(**rows), read_triage_row, &array, count, err);
     *rows = array;
     return rc;

@@ -336,6 +336,13 @@ enum err_code store__changed(struct store__conn *conn, const char *field, struct
                              const char *fmt, ...) WARN_UNUSED
     __attribute__((format(printf, 4, 5)));
 
+/* A response `r` with the risk flag (FLAG_RISK = bit 0, a literal so that the partial index
+ * response_risk serves it) stored after its patient's latest risk review: the one definition of
+ * an unresolved risk flag (store.h, store_risk_unresolved). */
+#define STORE__RISK_UNRESOLVED                                                                     \
+    "(r.flags & 1) <> 0 AND r.id > COALESCE((SELECT MAX(v.through_response_id) "                   \
+    "FROM risk_review v WHERE v.patient_id = r.patient_id), 0)"
+
 /* The columns store__read_response() reads, in its order, and the reader (store_records.c). */
 #define STORE__RESPONSE_COLUMNS                                                                    \
     "SELECT id, patient_id, episode_id, instrument, answers, total, band, severity, flags, "       \

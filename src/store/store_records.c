@@ -370,9 +370,7 @@ void store__bind_risk_review(struct store__stmt *stmt, const struct store_risk_r
 }
 /* A risk flag is unresolved when its response was stored after the patient's latest review. */
 static const char sql_risk_unresolved[] =
-    "SELECT 1 FROM response r WHERE r.patient_id = ? AND (r.flags & ?) <> 0 "
-    "AND r.id > COALESCE((SELECT MAX(v.through_response_id) FROM risk_review v "
-    "WHERE v.patient_id = r.patient_id), 0) LIMIT 1";
+    "SELECT 1 FROM response r WHERE r.patient_id = ? AND " STORE__RISK_UNRESOLVED " LIMIT 1";
 
 static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, struct error *err)
 {
@@ -408,7 +406,7 @@ enum err_code store_risk_unresolved(struct store *store, long long patient_id, b
     if (rc != ERR_OK)
         return rc;
     store__bind_int64(stmt, 1, patient_id);
-    store__bind_int64(stmt, 2, FLAG_RISK);
+    _Static_assert(FLAG_RISK == 1, "STORE__RISK_UNRESOLVED tests bit 0");
     int row = store__step(stmt, err);
     store__done(stmt);
     *yes = row == 1;
