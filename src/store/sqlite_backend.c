@@ -12,9 +12,17 @@
 
 #define BULK_CACHE_KIB 262144 /* KiB of page cache for a bulk load: indexes stay in it */
 
+/* An INSERT ending in " RETURNING id" is prepared without it: SQLite builds a temporary
+ * table for every RETURNING, while the new id is at hand anyway (sqlite3_last_insert_rowid).
+ * Such a statement then yields one row, the id, as RETURNING would. */
+#define RETURNING_ID " RETURNING id"
+
 struct lite_stmt {
     struct store__stmt base;
     sqlite3_stmt *stmt;
+    bool returns_rowid; /* RETURNING id left out: the row is made up after the insert */
+    int rowid_state;    /* 0: not stepped, 1: the id row is current, 2: done */
+    long long rowid;
 };
 
 static sqlite3_stmt *lite(struct store__stmt *stmt)
@@ -161,7 +169,11 @@ static enum err_code lite_prepare(struct store__conn *conn, const char *sql,
                                   struct store__stmt **out, struct error *err)
 {
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v3(lite_db(conn), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    size_t len = strlen(sql), tail = strlen(RETURNING_ID);
+    bool returns_rowid =
+        len > tail && strcmp(sql + len - tail, RETURNING_ID) == 0 && strncmp(sql, "INSERT", 6) == 0;
+    int bytes = (int)(returns_rowid ? len - tail : len);
+    int rc = sqlite3_prepare_v3(lite_db(conn), sql, bytes, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
     if (rc != SQLITE_OK) {
         sqlite3_finalize(stmt);
         return lite_error(lite_db(conn), rc, err);
@@ -169,6 +181,7 @@ static enum err_code lite_prepare(struct store__conn *conn, const char *sql,
     struct lite_stmt *s = xcalloc(1, sizeof(*s));
     s->base.conn = conn;
     s->stmt = stmt;
+    s->returns_rowid = returns_rowid;
     *out = &s->base;
     return ERR_OK;
 }
@@ -199,8 +212,26 @@ static int lite_param_count(struct store__stmt *stmt)
     return sqlite3_bind_parameter_count(lite(stmt));
 }
 
+/* The made-up row of an INSERT prepared without its RETURNING id. */
+static int rowid_step(struct lite_stmt *s, struct error *err)
+{
+    if (s->rowid_state > 0) {
+        s->rowid_state = 2;
+        return 0;
+    }
+    int rc = sqlite3_step(s->stmt);
+    if (rc != SQLITE_DONE)
+        return rc == SQLITE_ROW ? 1 : lite_error(lite_db(s->base.conn), rc, err);
+    s->rowid = sqlite3_last_insert_rowid(lite_db(s->base.conn));
+    s->rowid_state = 1;
+    return 1;
+}
+
 static int lite_step(struct store__stmt *stmt, struct error *err)
 {
+    struct lite_stmt *s = (struct lite_stmt *)stmt;
+    if (s->returns_rowid)
+        return rowid_step(s, err);
     int rc = sqlite3_step(lite(stmt));
     if (rc == SQLITE_ROW)
         return 1;
@@ -211,17 +242,25 @@ static int lite_step(struct store__stmt *stmt, struct error *err)
 
 static void lite_reset(struct store__stmt *stmt)
 {
+    ((struct lite_stmt *)stmt)->rowid_state = 0;
     sqlite3_reset(lite(stmt));
     sqlite3_clear_bindings(lite(stmt));
 }
 
 static long long lite_column_int64(struct store__stmt *stmt, int col)
 {
+    const struct lite_stmt *s = (const struct lite_stmt *)stmt;
+    if (s->returns_rowid)
+        return s->rowid_state == 1 && col == 0 ? s->rowid : 0;
     return sqlite3_column_int64(lite(stmt), col);
 }
 
 static const char *lite_column_text(struct store__stmt *stmt, int col, size_t *len)
 {
+    if (((struct lite_stmt *)stmt)->returns_rowid) {
+        *len = 0;
+        return NULL; /* the id row is read as a number (store__insert_id) */
+    }
     const char *text = (const char *)sqlite3_column_text(lite(stmt), col);
     *len = text != NULL ? (size_t)sqlite3_column_bytes(lite(stmt), col) : 0;
     return text;
