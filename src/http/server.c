@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -42,6 +43,7 @@ struct server {
     struct connlimit *limit;
     atomic_llong refused[3];          /* by enum connlimit_verdict, not yet logged */
     atomic_llong refused_logged_s[3]; /* when a refusal of that kind was last logged */
+    atomic_llong trimmed_s;           /* when the heaps were last trimmed (monotonic seconds) */
 };
 
 /* One TCP connection (libmicrohttpd's socket context), from accept to close. */
@@ -330,6 +332,25 @@ static double elapsed_ms(const struct timespec *since)
            (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
+/* At most once a second, after a request: give the free pages inside glibc's heaps back. A
+ * heap only shrinks from its top, so the small blocks of a big answer (a long list's JSON tree),
+ * freed between blocks still in use, would otherwise stay resident at their high-water mark,
+ * which rises with the data; trimming keeps the resident memory near what is in use. */
+static void trim_heaps(struct server *server)
+{
+#ifdef M_TRIM_THRESHOLD
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long now_s = (long long)now.tv_sec;
+    long long last_s = atomic_load(&server->trimmed_s);
+    if (last_s == now_s || !atomic_compare_exchange_strong(&server->trimmed_s, &last_s, now_s))
+        return;
+    malloc_trim(0);
+#else
+    (void)server;
+#endif
+}
+
 /* One access-log line per request. Never the query string, body or cookies: they can hold a
  * personnummer or a token. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -346,6 +367,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     request_state_free(st);
     *con_cls = NULL;
     atomic_fetch_sub(&server->in_flight, 1);
+    trim_heaps(server);
 }
 
 /* ---- connections and their limits --------------------------------------------------------- */
@@ -512,6 +534,7 @@ enum err_code server_start(struct app *app, const struct server_options *options
     struct server *server = xcalloc(1, sizeof(*server));
     server->app = app;
     atomic_init(&server->in_flight, 0);
+    atomic_init(&server->trimmed_s, 0);
     server->connection_timeout_s = options->connection_timeout_s > 0 ? options->connection_timeout_s
                                                                      : SERVER_CONNECTION_TIMEOUT_S;
     server->max_connections =
