@@ -23,9 +23,7 @@
 #define REGION_MAX_BYTES  (1024 * 1024)
 #define STYLE_MAX_BYTES   (256 * 1024)
 #define SERVE_MAX_THREADS 256
-#define SERVE_MMAP_BYTES                                                                           \
-    (64 * 1024) /* blocks from this size on are mapped, and unmapped on free                       \
-                 */
+#define SERVE_MMAP_BYTES  (64 * 1024) /* blocks this big are mapped, unmapped on free */
 
 struct option_slot {
     const char *name; /* "--db" */
