@@ -1,6 +1,7 @@
 /* cmd_server.c - `stegvis serve`, `stegvis migrate` and `stegvis backup`: the commands that run
  * or look after a records database. */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #define REGION_MAX_BYTES  (1024 * 1024)
 #define STYLE_MAX_BYTES   (256 * 1024)
 #define SERVE_MAX_THREADS 256
+#define SERVE_MMAP_BYTES  (64 * 1024) /* blocks this big are mapped, unmapped on free */
 
 struct option_slot {
     const char *name; /* "--db" */
@@ -223,6 +225,19 @@ static void print_listening(const char *listen, int port)
     fflush(stdout);
 }
 
+/* A request's big blocks (a long list's rows, its JSON text, libmicrohttpd's copy of the answer)
+ * grow with the data. glibc serves them from its heaps once a freed mapping has raised its
+ * dynamic mmap threshold (up to 32 MiB), and a heap keeps its high-water mark: the resident
+ * memory of a long-running server would then creep up with every larger answer, though nothing
+ * is held between requests. A fixed threshold (which also stops the dynamic one) maps such
+ * blocks and gives them back when the request frees them. */
+static void serve_tune_malloc(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    (void)mallopt(M_MMAP_THRESHOLD, SERVE_MMAP_BYTES); /* a sanitizer's malloc ignores it */
+#endif
+}
+
 static int wait_for_stop_signal(const sigset_t *signals)
 {
     int sig = 0;
@@ -246,6 +261,7 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
     web_timezone_init(); /* pages show Stockholm time; before any thread, as setenv is not safe */
+    serve_tune_malloc();
 
     struct app app;
     struct error err;

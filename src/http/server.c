@@ -3,6 +3,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@
 #define SERVER_DRAIN_LIMIT_MS       30000       /* how long a stop waits for requests in flight */
 #define SERVER_LOG_PATH_MAX         200         /* characters of the path kept for the access log */
 #define SERVER_DISCARD_LIMIT        (1024 * 1024) /* bytes dropped past the cap before closing */
+#define SERVER_TRIM_BUSY_MS         1000          /* heaps trimmed at most this often under load */
+#define SERVER_TRIM_IDLE_MS         100           /* and this often when the last request is done */
 
 #define SECURITY_CSP                                                                               \
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "                   \
@@ -42,6 +45,7 @@ struct server {
     struct connlimit *limit;
     atomic_llong refused[3];          /* by enum connlimit_verdict, not yet logged */
     atomic_llong refused_logged_s[3]; /* when a refusal of that kind was last logged */
+    atomic_llong trimmed_ms;          /* when the heaps were last trimmed (monotonic) */
 };
 
 /* One TCP connection (libmicrohttpd's socket context), from accept to close. */
@@ -330,6 +334,29 @@ static double elapsed_ms(const struct timespec *since)
            (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
+/* After a request, at most once a second (ten times when the server has gone idle): give the
+ * free pages inside glibc's heaps back. A heap only shrinks from its top, so the small blocks of
+ * a big answer (a long list's JSON tree), freed between blocks still in use, would otherwise
+ * stay resident at their high-water mark, which rises with the data; trimming keeps the
+ * resident memory near what is in use. */
+static void trim_heaps(struct server *server, bool idle)
+{
+#ifdef M_TRIM_THRESHOLD
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long now_ms = (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    long long last_ms = atomic_load(&server->trimmed_ms);
+    long long interval_ms = idle ? SERVER_TRIM_IDLE_MS : SERVER_TRIM_BUSY_MS;
+    if (now_ms - last_ms < interval_ms ||
+        !atomic_compare_exchange_strong(&server->trimmed_ms, &last_ms, now_ms))
+        return;
+    malloc_trim(0);
+#else
+    (void)server;
+    (void)idle;
+#endif
+}
+
 /* One access-log line per request. Never the query string, body or cookies: they can hold a
  * personnummer or a token. */
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -345,7 +372,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
     request_state_free(st);
     *con_cls = NULL;
-    atomic_fetch_sub(&server->in_flight, 1);
+    bool idle = atomic_fetch_sub(&server->in_flight, 1) == 1;
+    trim_heaps(server, idle);
 }
 
 /* ---- connections and their limits --------------------------------------------------------- */
@@ -517,6 +545,7 @@ enum err_code server_start(struct app *app, const struct server_options *options
     struct server *server = xcalloc(1, sizeof(*server));
     server->app = app;
     atomic_init(&server->in_flight, 0);
+    atomic_init(&server->trimmed_ms, 0);
     server->connection_timeout_s = options->connection_timeout_s > 0 ? options->connection_timeout_s
                                                                      : SERVER_CONNECTION_TIMEOUT_S;
     server->max_connections =

@@ -10,6 +10,14 @@
  * write must be readable at the end, and the server's resident memory (VmRSS) may grow by less than
  * 5 % from the 10 s mark to the end.
  *
+ * What the memory figures hold (measured with malloc_info, smaps and sqlite3_memory_used): the
+ * memory in use between requests stays flat (about 5 MiB of heap, 2 MiB of it SQLite's); what
+ * grows is each request's working memory, as a clinician's own list of responses grows by a few
+ * hundred during the run (its rows, JSON tree and text). With glibc's defaults the heaps kept
+ * that high-water mark (dynamic mmap threshold, free pages between live blocks), +10..+20 % in a
+ * minute; the server now maps big blocks and trims its heaps (src/cli/cmd_server.c,
+ * src/http/server.c), so the end figure, taken once the clients have stopped, is what is in use.
+ *
  * Under ASan the resident memory says nothing (freed memory waits in quarantine): the sanitizer
  * build (STEGVIS_SANITIZED_BUILD) checks everything else, for 20 s, and says so. */
 #include <pthread.h>
