@@ -135,7 +135,10 @@ static enum err_code facts_refresh_one(struct app *app, long long id, struct err
     enum err_code rc = store_facts_load_episode(app->store, maps, id, &ep, err);
     if (rc != ERR_OK)
         return rc == ERR_NOT_FOUND ? ERR_CONFLICT : rc;
-    const long long *hit = bsearch(&id, maps->episode_ids, maps->episode_count, sizeof(id), id_cmp);
+    const long long *hit =
+        maps->episode_count > 0
+            ? bsearch(&id, maps->episode_ids, maps->episode_count, sizeof(id), id_cmp)
+            : NULL;
     if (hit != NULL)
         return indicator_facts_update(&app->facts, (size_t)(hit - maps->episode_ids), &ep, err);
     if (maps->episode_count > 0 && id < maps->episode_ids[maps->episode_count - 1])
