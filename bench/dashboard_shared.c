@@ -19,7 +19,7 @@
 #define COUNT_IF(x)    "sum(CASE WHEN " x " THEN 1 ELSE 0 END)"
 #define WAIT_DAYS      DAY("assessed_at") " - " DAY("referred_at")
 #define WAIT_KNOWN     "referred_at > 0 AND assessed_at > 0 AND " WAIT_DAYS " >= 0"
-#define IN_PERIOD(col) DAY(col) " BETWEEN $1 AND $2"
+#define IN_PERIOD(col) col " >= $1 * 86400 AND " col " < ($2 + 1) * 86400"
 #define FIRST_LAST(dir)                                                                            \
     "(SELECT x.total FROM response x WHERE x.episode_id = r.episode_id AND x.instrument = "        \
     "r.instrument AND x.total >= 0 ORDER BY x.answered_at " dir ", x.id " dir " LIMIT 1)"
