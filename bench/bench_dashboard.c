@@ -7,7 +7,8 @@
  * --today 2026-11-24`) is generated once into bench-cache/demo-N.db next to this program and
  * reused afterwards. Then, in one run: start-up (store_facts_load() time and resident memory),
  * the dashboard set warm through indicator_report_compute() (the API's path: compute and
- * suppress; best and median of 5), and the same set as SQL on the file (best of 3). The totals
+ * suppress; best and median of 5), and the same set as SQL on the file (best of 3; the
+ * portable SQL of bench/dashboard_shared.c, which bench_postgres runs on PostgreSQL). The totals
  * of both are compared, so the two sides count the same thing. Then the real server
  * (`stegvis serve` on the same file, loopback) is started, logged in as the demo analyst, and
  * GET /oversikt (the dashboard page) and GET /api/v1/indicators (recovery by unit) are timed
