@@ -58,6 +58,12 @@ static void db_url(const struct pg_bench *b, const char *name, char *out, size_t
     snprintf(out, cap, "%s" DB_PREFIX "%s", b->base, name);
 }
 
+static void no_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message; /* "database ... does not exist, skipping" and the like */
+}
+
 /* Run one statement on database `name` ("postgres" for the maintenance database). 0 or -1. */
 static int pg_command(const struct pg_bench *b, const char *name, const char *sql)
 {
@@ -67,6 +73,7 @@ static int pg_command(const struct pg_bench *b, const char *name, const char *sq
     else
         db_url(b, name, url, sizeof(url));
     PGconn *c = PQconnectdb(url);
+    PQsetNoticeProcessor(c, no_notice, NULL);
     PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
     int rc =
         r != NULL && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
@@ -550,7 +557,9 @@ static int run_with_cluster(struct pg_bench *b)
         pid_t pid = fork();
         if (pid == 0) {
             setpgid(0, 0);
-            _exit(run_all(b));
+            int rc = run_all(b);
+            fflush(NULL); /* _exit flushes nothing */
+            _exit(rc);
         }
         child_pid = pid;
         if (pid > 0)
