@@ -7,7 +7,8 @@
  * --today 2026-11-24`) is generated once into bench-cache/demo-N.db next to this program and
  * reused afterwards. Then, in one run: start-up (store_facts_load() time and resident memory),
  * the dashboard set warm through indicator_report_compute() (the API's path: compute and
- * suppress; best and median of 5), and the same set as SQL on the file (best of 3). The totals
+ * suppress; best and median of 5), and the same set as SQL on the file (best of 3; the
+ * portable SQL of bench/dashboard_shared.c, which bench_postgres runs on PostgreSQL). The totals
  * of both are compared, so the two sides count the same thing. Then the real server
  * (`stegvis serve` on the same file, loopback) is started, logged in as the demo analyst, and
  * GET /oversikt (the dashboard page) and GET /api/v1/indicators (recovery by unit) are timed
@@ -25,87 +26,14 @@
 #include "core/date.h"
 #include "core/indicator.h"
 #include "data/datafiles.h"
+#include "dashboard_shared.h"
 #include "data/indicator_report.h"
 #include "harness.h"
 #include "store/store.h"
 
 #define TODAY      BENCH_TODAY
-#define C_ROUNDS   5
 #define SQL_ROUNDS 3
-#define HTTP_WARM  3
-#define HTTP_RUNS  20
 #define API_PATH   "/api/v1/indicators?indicator=recovery&by=unit"
-#define LOGIN_BODY "{\"username\":\"lars\",\"password\":\"demo-analys-2026\"}"
-
-/* Caseness as data/instruments/phq9.json and gad7.json define it (no sex-specific cut-offs). */
-#define DAY(col) "(" col " / 86400)"
-#define WAIT_KNOWN                                                                                 \
-    "referred_at > 0 AND assessed_at > 0 AND " DAY("assessed_at") " >= " DAY("referred_at")
-#define WITHIN_3 "sum(" DAY("assessed_at") " - " DAY("referred_at") " <= 3)"
-#define FIRST_LAST(dir)                                                                            \
-    "(SELECT x.total FROM response x WHERE x.episode_id = r.episode_id AND x.instrument = "        \
-    "r.instrument AND x.total >= 0 ORDER BY x.answered_at " dir ", x.id " dir " LIMIT 1)"
-
-struct dash_query {
-    const char *label;
-    enum indicator_id id;
-    enum indicator_dim by;
-    const char *sql; /* ?1 from day, ?2 to day; rows: key, denominator, numerator */
-};
-
-static const struct dash_query queries[] = {
-    { "assessed within 3 days by unit", INDICATOR_ASSESSED_WITHIN_3_DAYS, INDICATOR_BY_UNIT,
-      "SELECT unit_id, count(*), " WITHIN_3 " FROM episode WHERE " WAIT_KNOWN
-      " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY unit_id" },
-    { "days to assessment by unit (mean)", INDICATOR_DAYS_TO_ASSESSMENT, INDICATOR_BY_UNIT,
-      "SELECT unit_id, count(*), sum(" DAY("assessed_at") " - " DAY(
-          "referred_at") ") FROM episode WHERE " WAIT_KNOWN
-                         " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY unit_id" },
-    { "complete care contract by unit", INDICATOR_CONTRACT_COVERAGE, INDICATOR_BY_UNIT,
-      "SELECT e.unit_id, count(*), sum(coalesce(c.contact_staff_id IS NOT NULL AND "
-      "c.next_contact_at > 0 AND c.goals <> '', 0)) FROM episode e LEFT JOIN contract c ON "
-      "c.episode_id = e.id WHERE e.assessed_at > 0 AND " DAY(
-          "e.assessed_at") " BETWEEN ?1 AND ?2 GROUP BY e.unit_id" },
-    { "stepped up by unit", INDICATOR_STEP_UPS, INDICATOR_BY_UNIT,
-      "SELECT e.unit_id, count(*), sum(EXISTS (SELECT 1 FROM assessment a JOIN assessment b ON "
-      "b.episode_id = a.episode_id AND (b.at > a.at OR (b.at = a.at AND b.id > a.id)) AND "
-      "b.chosen_step > a.chosen_step WHERE a.episode_id = e.id)) FROM episode e WHERE "
-      "e.ended_at > 0 AND e.treatment_started_at > 0 AND " DAY(
-          "e.ended_at") " BETWEEN ?1 AND ?2 GROUP BY e.unit_id" },
-    { "recovery by unit", INDICATOR_RECOVERY, INDICATOR_BY_UNIT,
-      "WITH ended AS (SELECT id, unit_id FROM episode WHERE ended_at > 0 AND " DAY(
-          "ended_at") " BETWEEN ?1 AND ?2 AND (SELECT count(*) FROM appointment a WHERE "
-                      "a.episode_id = "
-                      "episode.id AND a.status = 'attended') >= 2), "
-                      "sc AS MATERIALIZED (SELECT r.episode_id AS id, r.instrument AS ins, "
-                      "count(*) AS n, "
-                      " " FIRST_LAST("ASC") " AS f, " FIRST_LAST(
-                          "DESC") " AS l FROM response r WHERE "
-                                  "r.total >= 0 AND r.instrument IN ('phq9', 'gad7') AND "
-                                  "r.episode_id IN (SELECT id FROM "
-                                  "ended) GROUP BY r.episode_id, r.instrument) "
-                                  "SELECT e.unit_id, count(*), sum(p.l < 10 AND g.l < 8) FROM "
-                                  "ended e "
-                                  "JOIN sc p ON p.id = e.id AND p.ins = 'phq9' AND p.n >= 2 "
-                                  "JOIN sc g ON g.id = e.id AND g.ins = 'gad7' AND g.n >= 2 "
-                                  "WHERE p.f >= 10 OR g.f >= 8 GROUP BY e.unit_id" },
-    { "assessed within 3 days by month", INDICATOR_ASSESSED_WITHIN_3_DAYS, INDICATOR_BY_MONTH,
-      "SELECT strftime('%Y%m', assessed_at, 'unixepoch'), count(*), " WITHIN_3
-      " FROM episode WHERE " WAIT_KNOWN
-      " AND " DAY("assessed_at") " BETWEEN ?1 AND ?2 GROUP BY 1" },
-};
-#define QUERY_COUNT ((int)(sizeof(queries) / sizeof(queries[0])))
-
-struct timing {
-    double c_best, c_median, sql_best;
-    long c_den, c_num, sql_den, sql_num;
-};
-
-static int double_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double resident_mb(void)
 {
@@ -119,34 +47,8 @@ static double resident_mb(void)
     return (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
 }
 
-/* The C side: indicator_report_compute() (compute + suppress), best and median of C_ROUNDS,
- * and the unsuppressed total for the comparison. */
-static int time_c(const struct indicator_facts *facts, const struct dash_query *q, long from,
-                  long to, struct timing *t)
-{
-    struct indicator_query query = { q->id, q->by, INDICATOR_BY_NONE, from, to };
-    double runs[C_ROUNDS];
-    for (int i = 0; i < C_ROUNDS; i++) {
-        struct indicator_result r;
-        double t0 = bench_now();
-        if (indicator_report_compute(facts, &query, &r, NULL) != ERR_OK)
-            return -1;
-        runs[i] = bench_now() - t0;
-        indicator_result_release(&r);
-    }
-    qsort(runs, C_ROUNDS, sizeof(double), double_cmp);
-    t->c_best = runs[0];
-    t->c_median = runs[C_ROUNDS / 2];
-    struct indicator_result r;
-    if (indicator_compute(facts, q->id, q->by, INDICATOR_BY_NONE, from, to, &r, NULL) != ERR_OK)
-        return -1;
-    t->c_den = r.total.denominator;
-    t->c_num = r.total.numerator;
-    indicator_result_release(&r);
-    return 0;
-}
-
-static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to, struct timing *t)
+static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to,
+                    struct dash_timing *t)
 {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(db, q->sql, -1, &stmt, NULL) != SQLITE_OK) {
@@ -157,8 +59,8 @@ static int time_sql(sqlite3 *db, const struct dash_query *q, long from, long to,
     for (int i = 0; i < SQL_ROUNDS; i++) {
         long den = 0, num = 0;
         double t0 = bench_now();
-        sqlite3_bind_int64(stmt, 1, from);
-        sqlite3_bind_int64(stmt, 2, to);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, "$1"), from);
+        sqlite3_bind_int64(stmt, sqlite3_bind_parameter_index(stmt, "$2"), to);
         int rc;
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
             den += (long)sqlite3_column_int64(stmt, 1);
@@ -203,81 +105,14 @@ struct http_figures {
     size_t page_bytes, api_bytes;
 };
 
-static size_t count_body(char *data, size_t size, size_t n, void *user)
-{
-    (void)data;
-    *(size_t *)user += size * n;
-    return size * n;
-}
-
-/* One request; the answer must be 200. Returns the body's size, or 0 on failure. */
-static size_t http_do(CURL *curl, const char *url, const char *body)
-{
-    size_t bytes = 0;
-    long status = 0;
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    if (body != NULL)
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, count_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &bytes);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    if (rc != CURLE_OK || status != 200) {
-        fprintf(stderr, "bench_dashboard: %s: %s, HTTP %ld\n", url, curl_easy_strerror(rc), status);
-        return 0;
-    }
-    return bytes > 0 ? bytes : 1;
-}
-
-static int http_login(CURL *curl, int port)
-{
-    char url[128];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d/api/v1/login", port);
-    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    size_t ok = http_do(curl, url, LOGIN_BODY);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
-    curl_slist_free_all(headers);
-    return ok > 0 ? 0 : -1;
-}
-
-/* HTTP_WARM warm-up requests, then the median and p95 (nearest rank) of HTTP_RUNS. */
-static int http_time(CURL *curl, int port, const char *path, double *median, double *p95,
-                     size_t *bytes)
-{
-    char url[256];
-    double runs[HTTP_RUNS];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-    for (int i = 0; i < HTTP_WARM; i++)
-        if (http_do(curl, url, NULL) == 0)
-            return -1;
-    for (int i = 0; i < HTTP_RUNS; i++) {
-        double t0 = bench_now();
-        *bytes = http_do(curl, url, NULL);
-        runs[i] = bench_now() - t0;
-        if (*bytes == 0)
-            return -1;
-    }
-    qsort(runs, HTTP_RUNS, sizeof(double), double_cmp);
-    *median = (runs[(HTTP_RUNS - 1) / 2] + runs[HTTP_RUNS / 2]) / 2;
-    *p95 = runs[(HTTP_RUNS * 95 + 99) / 100 - 1];
-    return 0;
-}
-
 static int http_measure(int port, struct http_figures *f)
 {
-    CURL *curl = curl_easy_init();
+    CURL *curl = dash_http_login(port);
     if (curl == NULL)
         return -1;
-    curl_easy_setopt(curl, CURLOPT_COOKIEFILE, ""); /* an in-memory cookie jar */
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 300L);
-    int rc = http_login(curl, port);
+    int rc = dash_http_time(curl, port, "/oversikt", &f->page_median, &f->page_p95, &f->page_bytes);
     if (rc == 0)
-        rc = http_time(curl, port, "/oversikt", &f->page_median, &f->page_p95, &f->page_bytes);
-    if (rc == 0)
-        rc = http_time(curl, port, API_PATH, &f->api_median, &f->api_p95, &f->api_bytes);
+        rc = dash_http_time(curl, port, API_PATH, &f->api_median, &f->api_p95, &f->api_bytes);
     curl_easy_cleanup(curl);
     return rc;
 }
@@ -359,12 +194,12 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
     out("|---|---:|---:|---:|---:|---|\n");
     double c_sum = 0, sql_sum = 0;
     int status = 0;
-    for (int i = 0; i < QUERY_COUNT && status == 0; i++) {
-        struct timing t;
+    for (int i = 0; i < dash_query_count && status == 0; i++) {
+        struct dash_timing t;
         memset(&t, 0, sizeof(t));
-        status = time_c(&facts, &queries[i], from, to, &t);
+        status = dash_time_c(&facts, &dash_queries[i], from, to, &t);
         if (status == 0)
-            status = time_sql(db, &queries[i], from, to, &t);
+            status = time_sql(db, &dash_queries[i], from, to, &t);
         if (status != 0)
             break;
         c_sum += t.c_best;
@@ -376,7 +211,7 @@ static int bench_size(const char *dir, long patients, const struct instrument *p
         else
             snprintf(agree_text, sizeof(agree_text), "NO: C %ld/%ld, SQL %ld/%ld", t.c_num, t.c_den,
                      t.sql_num, t.sql_den);
-        out("| %s | %.2f | %.2f | %.1f | %.0f | %s |\n", queries[i].label, t.c_best * 1000,
+        out("| %s | %.2f | %.2f | %.1f | %.0f | %s |\n", dash_queries[i].label, t.c_best * 1000,
             t.c_median * 1000, t.sql_best * 1000, t.sql_best / (t.c_best > 0 ? t.c_best : 1e-9),
             agree_text);
     }
@@ -431,8 +266,8 @@ int main(void)
         "(SQLite %s), best of %d. Days-to-assessment SQL gives the mean only (no median). "
         "HTTP = the real `stegvis serve` on the same file over loopback (libcurl, logged in as "
         "the demo analyst), median / p95 of %d after %d warm-up requests.\n",
-        stamp, sysconf(_SC_NPROCESSORS_ONLN), cpu, C_ROUNDS, sqlite3_libversion(), SQL_ROUNDS,
-        HTTP_RUNS, HTTP_WARM);
+        stamp, sysconf(_SC_NPROCESSORS_ONLN), cpu, DASH_C_ROUNDS, sqlite3_libversion(), SQL_ROUNDS,
+        DASH_HTTP_RUNS, DASH_HTTP_WARM);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     int status = 0;
     for (int i = 0; i < count && status == 0; i++)

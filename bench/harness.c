@@ -177,6 +177,77 @@ int bench_server_start(char *const argv[], int port, struct bench_server *s)
     return -1;
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+int bench_serve_ready(const char *bin, const char *db, struct bench_server *s, double *ready_s)
+{
+    char listen[32];
+    int port = bench_free_port();
+    snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+    char *argv[] = { (char *)bin, "serve", "--db", (char *)db, "--listen", listen, NULL };
+    double t0 = bench_now();
+    if (port == 0 || bench_server_start(argv, port, s) != 0)
+        return -1;
+    while (bench_now() - t0 < 600.0) {
+        size_t bytes = 0;
+        if (bench_get(port, BENCH_READY_PATH, NULL, &bytes) == 200) {
+            *ready_s = bench_now() - t0;
+            return 0;
+        }
+        if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
+            s->pid = 0;
+            break;
+        }
+        sleep_ms(1);
+    }
+    fprintf(stderr, "bench: %s serve --db %s did not become ready\n", bin, db);
+    bench_server_stop(s);
+    return -1;
+}
+
+/* One start: its time to ready, and (when `out` is set) the memory figures. */
+static int start_once(const char *bin, const char *db, double *ready_s, struct bench_startup *out)
+{
+    struct bench_server s;
+    if (bench_serve_ready(bin, db, &s, ready_s) != 0)
+        return -1;
+    int rc = 0;
+    if (out != NULL) {
+        char cookie[256], csrf[128];
+        size_t bytes = 0;
+        out->rss_ready_mb = bench_rss_mb(s.pid);
+        rc = bench_login(s.port, "lars", "demo-analys-2026", cookie, sizeof(cookie), csrf,
+                         sizeof(csrf));
+        if (rc == 0 && bench_get(s.port, "/oversikt", cookie, &bytes) != 200)
+            rc = -1;
+        out->rss_dashboard_mb = bench_rss_mb(s.pid);
+    }
+    bench_server_stop(&s);
+    if (rc != 0)
+        fprintf(stderr, "bench: %s serve --db %s: the dashboard failed\n", bin, db);
+    return rc;
+}
+
+int bench_startup_measure(const char *bin, const char *db, struct bench_startup *out)
+{
+    double ready_ms[BENCH_STARTUP_RUNS];
+    memset(out, 0, sizeof(*out));
+    for (int i = 0; i < BENCH_STARTUP_RUNS; i++) {
+        double s = 0;
+        if (start_once(bin, db, &s, i == BENCH_STARTUP_RUNS - 1 ? out : NULL) != 0)
+            return -1;
+        ready_ms[i] = s * 1000;
+    }
+    qsort(ready_ms, BENCH_STARTUP_RUNS, sizeof(double), bench_double_cmp);
+    out->median_ms = ready_ms[BENCH_STARTUP_RUNS / 2];
+    out->best_ms = ready_ms[0];
+    return 0;
+}
+
 int bench_free_port(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -308,6 +379,12 @@ long bench_get(int port, const char *path, const char *cookie, size_t *bytes)
     curl_easy_cleanup(curl);
     *bytes = body.total;
     return status;
+}
+
+int bench_double_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 void bench_cpu_model(char *out, size_t cap)

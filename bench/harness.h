@@ -51,6 +51,23 @@ struct bench_server {
  * Returns 0, or -1 (nothing left running). */
 int bench_server_start(char *const argv[], int port, struct bench_server *s);
 
+#define BENCH_READY_PATH "/login" /* a public page: the server listens once all is loaded */
+
+/* Start `BIN serve --db DB --listen 127.0.0.1:PORT` on a free port and poll GET BENCH_READY_PATH
+ * every millisecond until it answers 200 (at most 600 s): the seconds from the fork to that
+ * answer in *ready_s. Returns 0, or -1 (nothing left running; a message is printed). */
+int bench_serve_ready(const char *bin, const char *db, struct bench_server *s, double *ready_s);
+
+#define BENCH_STARTUP_RUNS 3
+
+/* Start-up of `BIN serve --db DB`: the median and best time to ready of BENCH_STARTUP_RUNS
+ * starts, and VmRSS of the last one right after start-up and after one GET /oversikt as the demo
+ * analyst. 0 or -1 (a message is printed). */
+struct bench_startup {
+    double median_ms, best_ms, rss_ready_mb, rss_dashboard_mb;
+};
+int bench_startup_measure(const char *bin, const char *db, struct bench_startup *out);
+
 /* SIGTERM, wait, close. Safe on a server that never started. */
 void bench_server_stop(struct bench_server *s);
 
@@ -68,6 +85,9 @@ int bench_login(int port, const char *user, const char *password, char *cookie, 
 /* GET `path` with `cookie` (or NULL): the status, and the body's size in *bytes. -1 when no
  * answer came. */
 long bench_get(int port, const char *path, const char *cookie, size_t *bytes);
+
+/* qsort() comparison of doubles. */
+int bench_double_cmp(const void *a, const void *b);
 
 /* "AMD EPYC ..." from /proc/cpuinfo. */
 void bench_cpu_model(char *out, size_t cap);

@@ -5,6 +5,8 @@
 --   STEGVIS_BENCH_COOKIE    "stegvis_session=..." of a clinician's session
 --   STEGVIS_BENCH_CSRF      that session's CSRF token
 --   STEGVIS_BENCH_TARGETS   a file of "PATIENT_ID EPISODE_ID" lines
+--   STEGVIS_BENCH_OFFSET    optional: where in the request list to start (bench_postgres runs two
+--                           wrk processes at once and starts the second one elsewhere)
 dofile(os.getenv("STEGVIS_BENCH_LUA_DIR") .. "/wrk_report.lua")
 
 local VARIANTS = 8 -- different answer sets per patient, prepared up front (the client stays cheap)
@@ -36,7 +38,8 @@ function init(args)
     end
   end
   -- each thread starts at a different place in the list
-  next_request = ((thread_no or 1) * 997) % #requests + 1
+  local offset = tonumber(os.getenv("STEGVIS_BENCH_OFFSET") or "0") or 0
+  next_request = ((thread_no or 1) * 997 + offset) % #requests + 1
 end
 
 function request()
