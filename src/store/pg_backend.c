@@ -480,6 +480,10 @@ const struct store__backend store__pg_backend = {
     .sql_changes_since = "SELECT x.mark, c.episode_id FROM "
                          "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark) x "
                          "LEFT JOIN change_log c ON c.txid >= ? ORDER BY c.seq",
+    .sql_lock_patient = "SELECT 1 FROM patient WHERE id = ? FOR UPDATE",
+    /* Each commit waits for its WAL flush: several writers keep PostgreSQL busy meanwhile,
+     * each still committing what waits for it together. */
+    .writers = 4,
     .open = pg_open,
     .close = pg_close,
     .healthy = pg_healthy,

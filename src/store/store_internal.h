@@ -7,8 +7,9 @@
  * functions (struct store__backend). SQL is written once too: `?` parameters, INTEGER/BIGINT/TEXT
  * columns, RETURNING, ON CONFLICT; the PostgreSQL backend numbers the `?` as $1, $2, ...
  *
- * Connections: each thread that reads gets a connection of its own (a pthread key), and one
- * writer thread owns the connection that writes. Every connection caches its prepared
+ * Connections: each thread that reads gets a connection of its own (a pthread key), and the
+ * writer threads (one on SQLite, several on PostgreSQL: store__backend.writers) each own a
+ * connection that writes. Every connection caches its prepared
  * statements, keyed by the address of the statement's static SQL text, so each statement's SQL
  * sits next to the code that uses it and is prepared once per connection (and again after a
  * lost connection is re-established).
@@ -32,6 +33,7 @@
 
 #define STORE__CACHE_SLOTS     256  /* prepared statements per connection (open addressing) */
 #define STORE__BATCH_MAX       1000 /* jobs committed together at most */
+#define STORE__WRITERS_MAX     8    /* writer threads at most (store__backend.writers) */
 #define STORE__BUSY_TIMEOUT_MS 5000
 
 struct store__conn;
@@ -52,6 +54,13 @@ struct store__backend {
     const char *sql_schema_lock;   /* run first in a schema change's transaction; NULL: none */
     const char *sql_change_mark;   /* one row: the change cursor now (store_changes_*) */
     const char *sql_changes_since; /* rows (cursor, episode id or NULL) after the cursor bound */
+    /* Taken by every job that adds a patient's response or risk review, before it reads or
+     * writes them (one parameter, the patient id): on a backend where several transactions write
+     * at once, a review and a new response of one patient are then never in flight together, so
+     * "stored before the review" (store_risk_unresolved) is the order they committed in. NULL
+     * where writes are serialised anyway (SQLite). */
+    const char *sql_lock_patient;
+    int writers; /* writer threads, each a connection and a transaction of its own (1..MAX) */
 
     /* Connect to `target` (a file or a conninfo); ERR_NOT_FOUND when a file does not exist and
      * `create` is false. */
@@ -123,9 +132,14 @@ struct store {
     bool stopping;
     long long writes, commits;
 
-    struct store__conn *writer;
-    pthread_t writer_thread;
-    bool writer_started;
+    struct store__conn *writer; /* the first writer's connection (the schema is made on it) */
+    struct store__writer {
+        struct store *store;
+        struct store__conn *conn;
+        pthread_t thread;
+        bool started;
+    } writers[STORE__WRITERS_MAX];
+    int writer_count;
 
     pthread_key_t reader_key;
     bool reader_key_made;
@@ -209,6 +223,11 @@ enum err_code store__collect(struct store__stmt *stmt, size_t size,
                              void (*read_row)(struct store__stmt *stmt, void *elem), void **out,
                              int *count, struct error *err) WARN_UNUSED;
 
+/* Take the backend's lock on patient `patient_id` for the rest of the job's transaction
+ * (store__backend.sql_lock_patient; nothing on SQLite) (store_conn.c). */
+enum err_code store__lock_patient(struct store__conn *conn, long long patient_id,
+                                  struct error *err) WARN_UNUSED;
+
 /* ---- the change log (store_changes.c) ---- */
 
 /* Log that the record of episode `episode_id` changed (nothing for 0), in the job's savepoint. */
@@ -272,7 +291,7 @@ void store__column_text(struct store__stmt *stmt, int col, char *dst, size_t siz
 
 /* ---- the writer (store_writer.c) ---- */
 
-/* Start the writer thread on store->writer. */
+/* Open the writers' connections (the first is store->writer) and start their threads. */
 enum err_code store__writer_start(struct store *store, struct error *err) WARN_UNUSED;
 
 /* Commit what is queued, then stop and join the writer. */

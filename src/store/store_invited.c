@@ -209,7 +209,9 @@ static enum err_code response_put(struct store__conn *conn,
     response->patient_id = invitation->patient_id;
     response->episode_id = invitation->episode_id;
     bool replaced = false;
-    enum err_code rc = response_replace(conn, invitation->token_hash, response, &replaced, err);
+    enum err_code rc = store__lock_patient(conn, response->patient_id, err);
+    if (rc == ERR_OK)
+        rc = response_replace(conn, invitation->token_hash, response, &replaced, err);
     if (rc == ERR_OK && !replaced)
         rc = response_insert(conn, invitation->token_hash, response, err);
     return rc == ERR_OK ? store__episode_changed(conn, response->episode_id, err) : rc;

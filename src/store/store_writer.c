@@ -118,7 +118,8 @@ static struct store__job *take_batch(struct store *store)
 
 static void *writer_main(void *arg)
 {
-    struct store *store = arg;
+    struct store__writer *writer = arg;
+    struct store *store = writer->store;
     pthread_mutex_lock(&store->lock);
     for (;;) {
         while (store->queue_head == NULL && !store->stopping)
@@ -127,7 +128,7 @@ static void *writer_main(void *arg)
             break; /* stopping, and everything queued is done */
         struct store__job *batch = take_batch(store);
         pthread_mutex_unlock(&store->lock);
-        long long committed = run_batch(store->writer, batch);
+        long long committed = run_batch(writer->conn, batch);
         pthread_mutex_lock(&store->lock);
         store->writes += committed;
         store->commits += committed > 0;
@@ -144,22 +145,40 @@ static void *writer_main(void *arg)
 
 enum err_code store__writer_start(struct store *store, struct error *err)
 {
-    if (pthread_create(&store->writer_thread, NULL, writer_main, store) != 0)
-        return error_set(err, ERR_INTERNAL, NULL, "cannot start the database writer thread");
-    store->writer_started = true;
-    return ERR_OK;
+    int count = store->backend->writers;
+    enum err_code rc = ERR_OK;
+    for (int i = 0; rc == ERR_OK && i < count && i < STORE__WRITERS_MAX; i++) {
+        struct store__writer *w = &store->writers[i];
+        w->store = store;
+        w->conn = store->writer;
+        if (i > 0)
+            rc = store__conn_open(store, false, false, &w->conn, err);
+        if (rc != ERR_OK)
+            break;
+        store->writer_count = i + 1;
+        if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
+            rc = error_set(err, ERR_INTERNAL, NULL, "cannot start the database writer thread");
+        w->started = rc == ERR_OK;
+    }
+    return rc;
 }
 
 void store__writer_stop(struct store *store)
 {
-    if (!store->writer_started)
-        return;
     pthread_mutex_lock(&store->lock);
     store->stopping = true;
-    pthread_cond_signal(&store->queue_cond);
+    pthread_cond_broadcast(&store->queue_cond);
     pthread_mutex_unlock(&store->lock);
-    pthread_join(store->writer_thread, NULL);
-    store->writer_started = false;
+    for (int i = 0; i < store->writer_count; i++) {
+        struct store__writer *w = &store->writers[i];
+        if (w->started)
+            pthread_join(w->thread, NULL);
+        w->started = false;
+        if (i > 0)
+            store__conn_free(w->conn); /* the first is store->writer, closed by store_close */
+        w->conn = NULL;
+    }
+    store->writer_count = 0;
 }
 
 enum err_code store__write(struct store *store, store__job_fn run, void *arg,

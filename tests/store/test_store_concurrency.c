@@ -168,8 +168,13 @@ static void test_failing_request_spoils_no_other_in_its_batch(void)
     ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM audit WHERE action = 'patient.create'"),
                   5);
     ASSERT_EQ_INT(after.writes - before.writes, 4);
-    /* the first alone, then the four others in one transaction (three of them committed) */
-    ASSERT_EQ_INT(after.commits - before.commits, 2);
+    /* SQLite (one writer): the first alone, then the four others in one transaction (three of
+     * them committed). PostgreSQL has four writers, each in a transaction of its own: the waiting
+     * requests spread over them, so there are more commits, but never more than writes. */
+    if (testdb_backend() == TESTDB_SQLITE)
+        ASSERT_EQ_INT(after.commits - before.commits, 2);
+    else
+        ASSERT_TRUE(after.commits - before.commits >= 2 && after.commits - before.commits <= 4);
     fixture_release(&f);
 }
 
