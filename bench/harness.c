@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 double bench_now(void)
 {
     struct timespec ts;
@@ -75,7 +77,8 @@ int bench_ensure_demo(const char *prog, const char *dir, long patients, char *pa
     char cmd[4 * BENCH_PATH_CAP];
     snprintf(cache, sizeof(cache), "%s/bench-cache", dir);
     mkdir(cache, 0755);
-    snprintf(path, cap, "%s/demo-%ld.db", cache, patients);
+    /* named by schema version: a cache made by an older stegvis is not reused */
+    snprintf(path, cap, "%s/demo-%ld-v%d.db", cache, patients, STORE_SCHEMA_VERSION);
     if (file_exists(path))
         return 0;
     bench_stegvis_path(dir, stegvis, sizeof(stegvis));

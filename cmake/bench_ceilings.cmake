@@ -14,7 +14,7 @@
 # bench/dashboard_shared.c (the indicator set as portable SQL, the C side, timed HTTP) by
 # bench_dashboard and bench_postgres.
 add_library(stegvis_bench_harness STATIC ${CMAKE_SOURCE_DIR}/bench/harness.c)
-target_link_libraries(stegvis_bench_harness PUBLIC PkgConfig::CURL PkgConfig::JANSSON)
+target_link_libraries(stegvis_bench_harness PUBLIC stegvis_core PkgConfig::CURL PkgConfig::JANSSON)
 
 foreach(name bench_dashboard bench_sqlite_ceiling bench_trivial_server bench_http bench_startup
              bench_postgres)
