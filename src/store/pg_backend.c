@@ -480,7 +480,9 @@ const struct store__backend store__pg_backend = {
     .sql_changes_since = "SELECT x.mark, c.episode_id FROM "
                          "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS mark) x "
                          "LEFT JOIN change_log c ON c.txid >= ? ORDER BY c.seq",
-    .sql_lock_patient = "SELECT 1 FROM patient WHERE id = ? FOR UPDATE",
+    /* advisory locks in the two-key space (class 1 = patients), apart from the schema lock */
+    .sql_lock_patient_shared = "SELECT pg_advisory_xact_lock_shared(1, CAST(? AS integer))",
+    .sql_lock_patient = "SELECT pg_advisory_xact_lock(1, CAST(? AS integer))",
     /* Each commit waits for its WAL flush: several writers keep PostgreSQL busy meanwhile,
      * each still committing what waits for it together. */
     .writers = 4,

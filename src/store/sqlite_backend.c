@@ -300,8 +300,9 @@ const struct store__backend store__sqlite_backend = {
     /* One writer at a time: sequence numbers are committed in order. */
     .sql_change_mark = "SELECT COALESCE(MAX(seq), 0) FROM change_log",
     .sql_changes_since = "SELECT seq, episode_id FROM change_log WHERE seq > ? ORDER BY seq",
-    .sql_lock_patient = NULL, /* one writer: transactions never overlap */
-    .writers = 1,             /* SQLite lets one connection write at a time */
+    .sql_lock_patient_shared = NULL, /* one writer: transactions never overlap */
+    .sql_lock_patient = NULL,
+    .writers = 1, /* SQLite lets one connection write at a time */
     .open = lite_open,
     .close = lite_close,
     .healthy = lite_healthy,

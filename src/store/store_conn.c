@@ -523,12 +523,15 @@ void store__column_text(struct store__stmt *stmt, int col, char *dst, size_t siz
     dst[len] = '\0';
 }
 
-enum err_code store__lock_patient(struct store__conn *conn, long long patient_id, struct error *err)
+enum err_code store__lock_patient(struct store__conn *conn, long long patient_id, bool exclusive,
+                                  struct error *err)
 {
     struct store__stmt *stmt = NULL;
-    if (conn->backend->sql_lock_patient == NULL)
+    const char *sql =
+        exclusive ? conn->backend->sql_lock_patient : conn->backend->sql_lock_patient_shared;
+    if (sql == NULL)
         return ERR_OK;
-    enum err_code rc = store__stmt(conn, conn->backend->sql_lock_patient, &stmt, err);
+    enum err_code rc = store__stmt(conn, sql, &stmt, err);
     if (rc != ERR_OK)
         return rc;
     store__bind_int64(stmt, 1, patient_id);

@@ -54,12 +54,13 @@ struct store__backend {
     const char *sql_schema_lock;   /* run first in a schema change's transaction; NULL: none */
     const char *sql_change_mark;   /* one row: the change cursor now (store_changes_*) */
     const char *sql_changes_since; /* rows (cursor, episode id or NULL) after the cursor bound */
-    /* Taken by every job that adds a patient's response or risk review, before it reads or
-     * writes them (one parameter, the patient id): on a backend where several transactions write
-     * at once, a review and a new response of one patient are then never in flight together, so
-     * "stored before the review" (store_risk_unresolved) is the order they committed in. NULL
-     * where writes are serialised anyway (SQLite). */
-    const char *sql_lock_patient;
+    /* Taken before a job adds a patient's response (shared) or risk review (exclusive), with the
+     * patient id as the one parameter, held to the end of the transaction: on a backend where
+     * several transactions write at once, a review then never overlaps a new response of the
+     * same patient, so "stored before the review" (store_risk_unresolved) is the order they
+     * committed in, while responses never wait for each other. NULL where writes are serialised
+     * anyway (SQLite). */
+    const char *sql_lock_patient_shared, *sql_lock_patient;
     int writers; /* writer threads, each a connection and a transaction of its own (1..MAX) */
 
     /* Connect to `target` (a file or a conninfo); ERR_NOT_FOUND when a file does not exist and
@@ -223,9 +224,10 @@ enum err_code store__collect(struct store__stmt *stmt, size_t size,
                              void (*read_row)(struct store__stmt *stmt, void *elem), void **out,
                              int *count, struct error *err) WARN_UNUSED;
 
-/* Take the backend's lock on patient `patient_id` for the rest of the job's transaction
- * (store__backend.sql_lock_patient; nothing on SQLite) (store_conn.c). */
-enum err_code store__lock_patient(struct store__conn *conn, long long patient_id,
+/* Take the backend's lock on patient `patient_id`, shared (a response) or `exclusive` (a risk
+ * review), for the rest of the job's transaction (store__backend.sql_lock_patient; nothing on
+ * SQLite) (store_conn.c). */
+enum err_code store__lock_patient(struct store__conn *conn, long long patient_id, bool exclusive,
                                   struct error *err) WARN_UNUSED;
 
 /* ---- the change log (store_changes.c) ---- */

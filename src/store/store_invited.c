@@ -209,7 +209,7 @@ static enum err_code response_put(struct store__conn *conn,
     response->patient_id = invitation->patient_id;
     response->episode_id = invitation->episode_id;
     bool replaced = false;
-    enum err_code rc = store__lock_patient(conn, response->patient_id, err);
+    enum err_code rc = store__lock_patient(conn, response->patient_id, false, err);
     if (rc == ERR_OK)
         rc = response_replace(conn, invitation->token_hash, response, &replaced, err);
     if (rc == ERR_OK && !replaced)

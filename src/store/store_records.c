@@ -317,7 +317,7 @@ static enum err_code insert_response(struct store__conn *conn, struct store_resp
                                      struct error *err)
 {
     struct store__stmt *stmt = NULL;
-    enum err_code rc = store__lock_patient(conn, response->patient_id, err);
+    enum err_code rc = store__lock_patient(conn, response->patient_id, false, err);
     if (rc == ERR_OK)
         rc = check_response_episode(conn, response, err);
     if (rc == ERR_OK)
@@ -381,7 +381,7 @@ static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, st
     enum err_code rc = store__must_exist(conn, store__sql_patient_exists, review->patient_id,
                                          "patient_id", "patient", err);
     if (rc == ERR_OK)
-        rc = store__lock_patient(conn, review->patient_id, err);
+        rc = store__lock_patient(conn, review->patient_id, true, err);
     if (rc == ERR_OK && review->staff_id != 0)
         rc = store__must_exist(conn, store__sql_staff_exists, review->staff_id, "staff_id",
                                "staff member", err);
