@@ -20,10 +20,11 @@ static const char *const names[ACTOR_COUNT] = { "Anna Andersson", "Bo Berg", "Ce
 
 #define ROTATING 16
 
+/* Per thread: tests with several client threads (reliability/) format at the same time. */
 static char *rotating_buffer(size_t *size)
 {
-    static char buffers[ROTATING][16384];
-    static int next;
+    static _Thread_local char buffers[ROTATING][16384];
+    static _Thread_local int next;
     char *buf = buffers[next];
     next = (next + 1) % ROTATING;
     *size = sizeof(buffers[0]);

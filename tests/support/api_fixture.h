@@ -71,7 +71,7 @@ void api_world_login_all(struct api_world *w);
  * the database api_world_start made). */
 void api_world_stop(struct api_world *w);
 
-/* printf into one of a few rotating static buffers (valid for the next 15 calls). */
+/* printf into one of a few rotating buffers of the calling thread (valid for its next 15 calls). */
 const char *api_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The member at `path` ("episodes/0/id": object keys and array indexes), or NULL. */
