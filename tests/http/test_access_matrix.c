@@ -14,6 +14,7 @@
  * Writes change what they touch, so every allowed write runs on a fresh patient of its own
  * (matrix_fresh_record); reads and refused writes use one shared patient. The world, the
  * records and the cell checks are shared with the pages' matrix (support/access_matrix.h). */
+#include <stddef.h>
 #include <string.h>
 
 #include "http/router.h"
@@ -25,7 +26,10 @@ struct row {
     const char *method;
     const char *pattern; /* exactly as in api_routes() */
     const char *path;    /* with {patient} {episode} {appointment} {token} {pnr} (matrix_expand) */
-    const char *body;    /* the same, and {newpnr} {serial} {anna} {username}; NULL: none */
+    const char *body;    /* the same, and {newpnr} {serial} {anna} {username};
+_Static_assert(offsetof(struct row, method) == offsetof(struct matrix_route_key, method) &&
+                   offsetof(struct row, pattern) == offsetof(struct matrix_route_key, pattern),
+               "a row starts with its route (matrix_check_routes)"); NULL: none */
     enum matrix_records records;
     const char *action; /* the audit action on the patient when allowed; NULL: none expected */
     int expect[COLUMNS];
@@ -206,17 +210,7 @@ static void table_matches_routes(void)
 {
     int count = 0;
     const struct route *routes = api_routes(&count);
-    for (int i = 0; i < count; i++) {
-        int found = 0;
-        for (int t = 0; t < ROWS; t++)
-            found += strcmp(table[t].method, routes[i].method) == 0 &&
-                     strcmp(table[t].pattern, routes[i].pattern) == 0;
-        if (found != 1)
-            TEST_FAIL("the route %s %s is in the table %d times: add it to test_access_matrix.c "
-                      "with who may call it",
-                      routes[i].method, routes[i].pattern, found);
-    }
-    ASSERT_EQ_INT(ROWS, count);
+    matrix_check_routes(routes, count, table, ROWS, sizeof(table[0]), "test_access_matrix.c");
     /* Public routes (no roles) are exactly the ones every column may call. */
     for (int i = 0; i < count; i++)
         for (int t = 0; t < ROWS; t++)

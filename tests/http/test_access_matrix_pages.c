@@ -19,6 +19,7 @@
  * forms (login, self-referral, questionnaire) the double-submit token, read from the form's
  * page as a browser has it. Allowed writes run on a fresh patient of their own. */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "http/router.h"
@@ -41,6 +42,9 @@ struct row {
     const char *location; /* a 303's Location for a caller who may (a final '*': a prefix) */
     int expect[COLUMNS];
 };
+_Static_assert(offsetof(struct row, method) == offsetof(struct matrix_route_key, method) &&
+                   offsetof(struct row, pattern) == offsetof(struct matrix_route_key, pattern),
+               "a row starts with its route (matrix_check_routes)");
 
 /* The expected statuses, in column order: OWN, OTHER, EMERG, MGR, ANALYST, ADMIN, NONE.
  * Without a session every page with roles redirects to the login (303). */
@@ -329,17 +333,7 @@ static void table_matches_routes(void)
 {
     int count = 0;
     const struct route *routes = web_routes(&count);
-    for (int i = 0; i < count; i++) {
-        int found = 0;
-        for (int t = 0; t < ROWS; t++)
-            found += strcmp(table[t].method, routes[i].method) == 0 &&
-                     strcmp(table[t].pattern, routes[i].pattern) == 0;
-        if (found != 1)
-            TEST_FAIL("the page %s %s is in the table %d times: add it to "
-                      "test_access_matrix_pages.c with who may use it",
-                      routes[i].method, routes[i].pattern, found);
-    }
-    ASSERT_EQ_INT(ROWS, count);
+    matrix_check_routes(routes, count, table, ROWS, sizeof(table[0]), "test_access_matrix_pages.c");
     for (int t = 0; t < ROWS; t++)
         if (route_of(&table[t])->roles != 0)
             ASSERT_EQ_INT(table[t].expect[NONE], 303);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db_fingerprint.h"
+#include "http/router.h"
 
 const char *const matrix_column_names[COLUMNS] = { "clinician at the patient's unit",
                                                    "clinician at another unit",
@@ -292,4 +293,22 @@ void matrix_run_cell(struct matrix *m, const struct matrix_cell *cell, matrix_se
     } else if (cell->action != NULL) {
         expect_audit_rows(m, cell, patient, last_id);
     }
+}
+
+void matrix_check_routes(const struct route *routes, int count, const void *table, int rows,
+                         size_t row_size, const char *file)
+{
+    for (int i = 0; i < count; i++) {
+        int found = 0;
+        for (int t = 0; t < rows; t++) {
+            const struct matrix_route_key *key =
+                (const void *)((const char *)table + (size_t)t * row_size);
+            found += strcmp(key->method, routes[i].method) == 0 &&
+                     strcmp(key->pattern, routes[i].pattern) == 0;
+        }
+        if (found != 1)
+            TEST_FAIL("the route %s %s is in the table %d times: add it to %s with who may use it",
+                      routes[i].method, routes[i].pattern, found, file);
+    }
+    ASSERT_EQ_INT(rows, count);
 }

@@ -108,4 +108,17 @@ void matrix_url_encode(const char *text, char *out, size_t size);
 /* Run one cell: records, placeholders, `send`, then the database and audit checks above. */
 void matrix_run_cell(struct matrix *m, const struct matrix_cell *cell, matrix_send_fn *send);
 
+/* The start of every table row: the route as the router names it. */
+struct matrix_route_key {
+    const char *method;
+    const char *pattern;
+};
+
+/* Fail unless the table (`rows` rows of `row_size` bytes, each starting with a
+ * struct matrix_route_key) names each of the router's `count` routes exactly once and nothing
+ * else; `file` is the test to add a missing route to. */
+struct route;
+void matrix_check_routes(const struct route *routes, int count, const void *table, int rows,
+                         size_t row_size, const char *file);
+
 #endif
