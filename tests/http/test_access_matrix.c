@@ -212,11 +212,10 @@ static void table_matches_routes(void)
     const struct route *routes = api_routes(&count);
     matrix_check_routes(routes, count, table, ROWS, sizeof(table[0]), "test_access_matrix.c");
     /* Public routes (no roles) are exactly the ones every column may call. */
-    for (int i = 0; i < count; i++)
-        for (int t = 0; t < ROWS; t++)
-            if (strcmp(table[t].method, routes[i].method) == 0 &&
-                strcmp(table[t].pattern, routes[i].pattern) == 0)
-                ASSERT_EQ_INT(routes[i].roles == 0, table[t].expect[NONE] != 401);
+    for (int i = 0; i < count; i++) {
+        const struct row *row = matrix_row_of(&routes[i], table, ROWS, sizeof(table[0]));
+        ASSERT_EQ_INT(routes[i].roles == 0, row->expect[NONE] != 401);
+    }
 }
 
 /* Every route of api_routes(), in its order, for every column. */
@@ -224,12 +223,11 @@ static void matrix(void)
 {
     int count = 0;
     const struct route *routes = api_routes(&count);
-    for (int i = 0; i < count; i++)
-        for (int t = 0; t < ROWS; t++)
-            if (strcmp(table[t].method, routes[i].method) == 0 &&
-                strcmp(table[t].pattern, routes[i].pattern) == 0)
-                for (int col = 0; col < COLUMNS; col++)
-                    run_cell(&table[t], (enum matrix_column)col);
+    for (int i = 0; i < count; i++) {
+        const struct row *row = matrix_row_of(&routes[i], table, ROWS, sizeof(table[0]));
+        for (int col = 0; col < COLUMNS; col++)
+            run_cell(row, (enum matrix_column)col);
+    }
 }
 
 int main(void)

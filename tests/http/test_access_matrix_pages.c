@@ -344,12 +344,11 @@ static void matrix(void)
 {
     int count = 0;
     const struct route *routes = web_routes(&count);
-    for (int i = 0; i < count; i++)
-        for (int t = 0; t < ROWS; t++)
-            if (strcmp(table[t].method, routes[i].method) == 0 &&
-                strcmp(table[t].pattern, routes[i].pattern) == 0)
-                for (int col = 0; col < COLUMNS; col++)
-                    run_cell(&table[t], (enum matrix_column)col);
+    for (int i = 0; i < count; i++) {
+        const struct row *row = matrix_row_of(&routes[i], table, ROWS, sizeof(table[0]));
+        for (int col = 0; col < COLUMNS; col++)
+            run_cell(row, (enum matrix_column)col);
+    }
 }
 
 int main(void)

@@ -312,3 +312,14 @@ void matrix_check_routes(const struct route *routes, int count, const void *tabl
     }
     ASSERT_EQ_INT(rows, count);
 }
+
+const void *matrix_row_of(const struct route *route, const void *table, int rows, size_t row_size)
+{
+    for (int t = 0; t < rows; t++) {
+        const struct matrix_route_key *key =
+            (const void *)((const char *)table + (size_t)t * row_size);
+        if (strcmp(key->method, route->method) == 0 && strcmp(key->pattern, route->pattern) == 0)
+            return key;
+    }
+    TEST_FAIL("the route %s %s is not in the table", route->method, route->pattern);
+}

@@ -121,4 +121,8 @@ struct route;
 void matrix_check_routes(const struct route *routes, int count, const void *table, int rows,
                          size_t row_size, const char *file);
 
+/* The table row of `route` (as matrix_check_routes lays the table out); fails the test when the
+ * table has none. */
+const void *matrix_row_of(const struct route *route, const void *table, int rows, size_t row_size);
+
 #endif
