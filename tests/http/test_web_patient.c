@@ -206,24 +206,12 @@ static void self_referral_errors(void)
 
 static void invitation_from_the_clinic(void)
 {
-    char dashed[14], digits[13];
-    api_pnr(503, dashed, digits);
-    struct test_http_response res = test_http_send_json(
-        anna, "POST", "/api/v1/patients",
-        api_fmt("{\"pnr\":\"%s\",\"name\":\"Per Persson\",\"municipality_code\":\"0380\"}",
-                dashed));
-    EXPECT_STATUS(res, 201);
-    F.patient = api_int(&res, "id");
-    test_http_response_free(&res);
-    res = test_http_send_json(anna, "POST", "/api/v1/episodes",
-                              api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", F.patient));
-    EXPECT_STATUS(res, 201);
-    F.episode = api_int(&res, "id");
-    test_http_response_free(&res);
-    res = test_http_send_json(anna, "POST", "/api/v1/invitations",
-                              api_fmt("{\"patient_id\":%lld,\"episode_id\":%lld,\"instruments\":"
-                                      "[\"phq9\",\"gad7\",\"wsas\"]}",
-                                      F.patient, F.episode));
+    api_patient_with_episode(anna, 503, &F.patient, &F.episode);
+    struct test_http_response res =
+        test_http_send_json(anna, "POST", "/api/v1/invitations",
+                            api_fmt("{\"patient_id\":%lld,\"episode_id\":%lld,\"instruments\":"
+                                    "[\"phq9\",\"gad7\",\"wsas\"]}",
+                                    F.patient, F.episode));
     EXPECT_STATUS(res, 201);
     snprintf(F.token, sizeof(F.token), "%s", api_str(&res, "token"));
     test_http_response_free(&res);

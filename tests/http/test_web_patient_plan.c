@@ -42,22 +42,10 @@ static void invite(const char *instruments, char token[80])
 /* A patient of anna's unit who has answered PHQ-9, GAD-7 and WSAS through the pages. */
 static void prepare(void)
 {
-    char dashed[14], digits[13];
-    api_pnr(601, dashed, digits);
-    struct test_http_response res = test_http_send_json(
-        anna, "POST", "/api/v1/patients",
-        api_fmt("{\"pnr\":\"%s\",\"name\":\"Per Persson\",\"municipality_code\":\"0380\"}",
-                dashed));
-    EXPECT_STATUS(res, 201);
-    F.patient = api_int(&res, "id");
-    test_http_response_free(&res);
-    res = test_http_send_json(anna, "POST", "/api/v1/episodes",
-                              api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", F.patient));
-    EXPECT_STATUS(res, 201);
-    F.episode = api_int(&res, "id");
-    test_http_response_free(&res);
+    api_patient_with_episode(anna, 601, &F.patient, &F.episode);
     invite("[\"phq9\",\"gad7\",\"wsas\"]", F.token);
     invite("[\"phq9\",\"gad7\",\"audit\"]", F.english_token);
+    struct test_http_response res;
 
     /* PHQ-9 1 x 9 = 9: mild (5-9); item 10 (not scored) "Stora svårigheter" */
     res = submit(&W.anonymous, link_path("/1"), link_path("/1"),
