@@ -196,20 +196,8 @@ static void start(void)
     testdb_create_in(base, "outage", url, sizeof(url));
     api_world_start_on(&W, url);
     api_world_login(&W, ACTOR_CLIN);
-    char dashed[14], digits[13];
-    api_pnr(42, dashed, digits);
-    struct test_http_response res = test_http_send_json(
-        &W.client[ACTOR_CLIN], "POST", "/api/v1/patients",
-        api_fmt("{\"pnr\":\"%s\",\"name\":\"Olle Outage\",\"municipality_code\":\"0380\"}",
-                dashed));
-    EXPECT_STATUS(res, 201);
-    patient_id = api_int(&res, "id");
-    test_http_response_free(&res);
-    res = test_http_send_json(&W.client[ACTOR_CLIN], "POST", "/api/v1/episodes",
-                              api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", patient_id));
-    EXPECT_STATUS(res, 201);
-    episode_id = api_int(&res, "id");
-    test_http_response_free(&res);
+    api_patient_with_episode(&W.client[ACTOR_CLIN], 42, &patient_id, &episode_id);
+    struct test_http_response res;
     for (int i = 0; i < 5; i++) {
         res = post_response(&W.client[ACTOR_CLIN]);
         EXPECT_STATUS(res, 201);

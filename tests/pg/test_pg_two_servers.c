@@ -48,15 +48,7 @@ static long long post_response(struct test_http_client *c, int i, const char *in
  * then assessed: all through `c`. */
 static void patient_assessed(struct test_http_client *c, int i, bool both)
 {
-    char dashed[14], digits[13];
-    api_pnr(100 + i, dashed, digits);
-    patient[i] = created(test_http_send_json(c, "POST", "/api/v1/patients",
-                                             api_fmt("{\"pnr\":\"%s\",\"name\":\"Patient %d\","
-                                                     "\"municipality_code\":\"0380\"}",
-                                                     dashed, i)));
-    episode[i] = created(
-        test_http_send_json(c, "POST", "/api/v1/episodes",
-                            api_fmt("{\"patient_id\":%lld,\"source\":\"clinic\"}", patient[i])));
+    api_patient_with_episode(c, 100 + i, &patient[i], &episode[i]);
     post_response(c, i, "phq9", PHQ9_16);
     if (both)
         post_response(c, i, "gad7", GAD7_7);
