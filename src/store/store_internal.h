@@ -133,7 +133,6 @@ struct store {
     bool stopping;
     long long writes, commits;
 
-    struct store__conn *writer; /* the first writer's connection (the schema is made on it) */
     struct store__writer {
         struct store *store;
         struct store__conn *conn;
@@ -293,10 +292,11 @@ void store__column_text(struct store__stmt *stmt, int col, char *dst, size_t siz
 
 /* ---- the writer (store_writer.c) ---- */
 
-/* Open the writers' connections (the first is store->writer) and start their threads. */
+/* Open the writers' connections (the first, writers[0].conn, is open already: store_open made
+ * the schema on it) and start their threads. */
 enum err_code store__writer_start(struct store *store, struct error *err) WARN_UNUSED;
 
-/* Commit what is queued, then stop and join the writer. */
+/* Commit what is queued, then stop and join the writers and close their connections. */
 void store__writer_stop(struct store *store);
 
 /* Queue a job and wait until it is committed or failed: its result, with `err` filled. */

@@ -186,10 +186,10 @@ enum err_code store_open(const char *url, const char *region_json, struct store 
     struct store *store = store_new(backend, target);
     rc = store__readers_init(store, err);
     if (rc == ERR_OK)
-        rc = store__conn_open(store, true, false, &store->writer, err);
+        rc = store__conn_open(store, true, false, &store->writers[0].conn, err);
     if (rc == ERR_OK)
-        rc = prepare_schema(store->writer, url, display_name(backend, target, name, sizeof(name)),
-                            region_json, err);
+        rc = prepare_schema(store->writers[0].conn, url,
+                            display_name(backend, target, name, sizeof(name)), region_json, err);
     if (rc == ERR_OK)
         rc = store__writer_start(store, err);
     if (rc != ERR_OK) {
@@ -205,7 +205,6 @@ void store_close(struct store *store)
     if (store == NULL)
         return;
     store__writer_stop(store);
-    store__conn_free(store->writer);
     store__readers_close(store);
     pthread_cond_destroy(&store->queue_cond);
     pthread_mutex_destroy(&store->lock);

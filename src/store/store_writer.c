@@ -150,8 +150,7 @@ enum err_code store__writer_start(struct store *store, struct error *err)
     for (int i = 0; rc == ERR_OK && i < count && i < STORE__WRITERS_MAX; i++) {
         struct store__writer *w = &store->writers[i];
         w->store = store;
-        w->conn = store->writer;
-        if (i > 0)
+        if (w->conn == NULL) /* the first is open already: store_open made the schema on it */
             rc = store__conn_open(store, false, false, &w->conn, err);
         if (rc != ERR_OK)
             break;
@@ -169,13 +168,12 @@ void store__writer_stop(struct store *store)
     store->stopping = true;
     pthread_cond_broadcast(&store->queue_cond);
     pthread_mutex_unlock(&store->lock);
-    for (int i = 0; i < store->writer_count; i++) {
+    for (int i = 0; i < STORE__WRITERS_MAX; i++) {
         struct store__writer *w = &store->writers[i];
         if (w->started)
             pthread_join(w->thread, NULL);
         w->started = false;
-        if (i > 0)
-            store__conn_free(w->conn); /* the first is store->writer, closed by store_close */
+        store__conn_free(w->conn);
         w->conn = NULL;
     }
     store->writer_count = 0;
