@@ -1,4 +1,5 @@
-/* date.c - civil dates on top of libc's UTC calendar (timegm normalises, gmtime_r splits). */
+/* date.c - civil dates: libc's timegm() normalises and counts days; splitting a day count into a
+ * date is plain arithmetic (date_from_days). */
 #include "date.h"
 
 #include <stdio.h>
@@ -99,18 +100,23 @@ long date_to_days(struct date d)
     return (long)(timegm(&tm) / SECONDS_PER_DAY);
 }
 
+/* Days since 1970-01-01 to the proleptic Gregorian date, by Howard Hinnant's civil_from_days
+ * (public domain; exact integer arithmetic over 400-year eras): the same answer as gmtime_r(),
+ * without its time-zone lock, which every timestamp in an answer took. */
 struct date date_from_days(long days)
 {
     struct date d = { 0, 0, 0 };
     if (days < -DAYS_LIMIT || days > DAYS_LIMIT)
         return d;
-    time_t seconds = (time_t)days * SECONDS_PER_DAY;
-    struct tm tm;
-    if (gmtime_r(&seconds, &tm) == NULL)
-        return d;
-    d.year = tm.tm_year + 1900;
-    d.month = tm.tm_mon + 1;
-    d.day = tm.tm_mday;
+    long z = days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;                                      /* [0, 146096] */
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    long mp = (5 * doy + 2) / 153;                                    /* [0, 11], from March */
+    d.day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    d.month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    d.year = (int)(yoe + era * 400 + (d.month <= 2 ? 1 : 0));
     return d;
 }
 
@@ -203,20 +209,31 @@ fail:
                      iso ? iso : "");
 }
 
+/* The UTC day of an instant: floor division, also before 1970. */
+static long long datetime_days(long long epoch)
+{
+    return epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+}
+
 struct date datetime_date(long long epoch)
 {
-    long long days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
-    return date_from_days((long)days);
+    return date_from_days((long)datetime_days(epoch));
 }
 
 void datetime_format(long long epoch, char out[21])
 {
-    struct date d = datetime_date(epoch);
-    int rest = (int)(epoch - (long long)date_to_days(d) * 86400LL);
+    long long days = datetime_days(epoch);
+    struct date d = date_from_days((long)days);
+    long long rest = epoch - days * 86400LL; /* [0, 86399] */
     char day[11];
     date_format(d, day);
     memcpy(out, day, 10);
-    unsigned hours = (unsigned)rest / 3600u % 24u, minutes = (unsigned)rest / 60u % 60u;
-    unsigned seconds = (unsigned)rest % 60u;
-    snprintf(out + 10, 11, "T%02u:%02u:%02uZ", hours % 100u, minutes % 100u, seconds % 100u);
+    out[10] = 'T';
+    date_put_digits(out + 11, (int)(rest / 3600), 2);
+    out[13] = ':';
+    date_put_digits(out + 14, (int)(rest / 60 % 60), 2);
+    out[16] = ':';
+    date_put_digits(out + 17, (int)(rest % 60), 2);
+    out[19] = 'Z';
+    out[20] = '\0';
 }

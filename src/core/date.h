@@ -1,10 +1,10 @@
 /* date.h - civil dates (proleptic Gregorian calendar, no time of day, no time zone).
  *
- * A `struct date` is a plain value: year, month 1-12, day 1-31. The calendar arithmetic is
- * libc's (timegm/gmtime_r in UTC), so this module holds no tables of its own beyond the range
- * checks. Supported years are 1-9999, the range the ISO form YYYY-MM-DD can write. Pure
- * functions: no I/O, no globals, safe from any thread. Reading today's date is I/O and lives
- * outside core.
+ * A `struct date` is a plain value: year, month 1-12, day 1-31. Counting days is libc's timegm()
+ * in UTC (which also normalises); splitting a day count is Hinnant's civil_from_days arithmetic
+ * (no tables, no time-zone lock; tests check it against timegm day by day). Supported years are
+ * 1-9999, the range the ISO form YYYY-MM-DD can write. Pure functions: no I/O, no globals, safe
+ * from any thread. Reading today's date is I/O and lives outside core.
  */
 #ifndef STEGVIS_CORE_DATE_H
 #define STEGVIS_CORE_DATE_H

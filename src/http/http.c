@@ -114,12 +114,10 @@ void http_text(struct http_request *req, struct http_response *res, int status,
     res->body_len = len;
 }
 
-/* Serialise `obj` (reference taken) as the response body; 500 when it cannot be. */
-static void send_json(struct http_request *req, struct http_response *res, int status,
-                      const char *content_type, json_t *obj)
+/* `text` (malloc'd, NULL when it could not be made) as the response body; 500 when NULL. */
+static void send_text(struct http_request *req, struct http_response *res, int status,
+                      const char *content_type, char *text, size_t len)
 {
-    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-    json_decref(obj);
     if (text == NULL) {
         fprintf(stderr, "stegvis: cannot serialise a JSON response for %s %s\n", req->method,
                 req->path);
@@ -128,8 +126,24 @@ static void send_json(struct http_request *req, struct http_response *res, int s
         http_text(req, res, 500, "application/problem+json", fallback, sizeof(fallback) - 1);
         return;
     }
-    http_text(req, res, status, content_type, text, strlen(text));
+    http_text(req, res, status, content_type, text, len);
     free(text);
+}
+
+/* Serialise `obj` (reference taken) as the response body; 500 when it cannot be. */
+static void send_json(struct http_request *req, struct http_response *res, int status,
+                      const char *content_type, json_t *obj)
+{
+    char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+    json_decref(obj);
+    send_text(req, res, status, content_type, text, text ? strlen(text) : 0);
+}
+
+void http_jsonw(struct http_request *req, struct http_response *res, int status, struct jsonw *w)
+{
+    size_t len = 0;
+    char *text = jsonw_take(w, &len);
+    send_text(req, res, status, "application/json", text, len);
 }
 
 void http_json(struct http_request *req, struct http_response *res, int status, json_t *obj)

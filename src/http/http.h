@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/jsonw.h"
 #include "core/types.h"
 
 #define HTTP_MAX_BODY    (64 * 1024) /* request bodies above this get 413 */
@@ -80,6 +81,10 @@ json_t *http_json_body(struct http_request *req, struct http_response *res);
 
 /* Answer `status` with `obj` as application/json; takes the reference to `obj`. */
 void http_json(struct http_request *req, struct http_response *res, int status, json_t *obj);
+
+/* Answer `status` with the writer's text as application/json; the writer is left empty (released).
+ * A failed writer (jsonw.h) answers 500 and logs it. */
+void http_jsonw(struct http_request *req, struct http_response *res, int status, struct jsonw *w);
 
 /* Answer an RFC 9457 problem: application/problem+json with type, title, status, detail and,
  * when `pointer` is not NULL, "errors":[{"pointer": pointer, "detail": detail}]. */

@@ -208,6 +208,25 @@ static void test_age_leap_day_birthday(void)
     ASSERT_EQ_INT(date_age_years(birth, (struct date){ 2020, 2, 29 }), 20);
 }
 
+/* Instants as ISO 8601 UTC; the expected texts are those of Python's
+ * datetime.fromtimestamp(e, timezone.utc) for the same epoch seconds. */
+static void test_datetime_format(void)
+{
+    static const struct {
+        long long epoch;
+        const char *text;
+    } cases[] = {
+        { 0, "1970-01-01T00:00:00Z" },          { -1, "1969-12-31T23:59:59Z" },
+        { 1764000000, "2025-11-24T16:00:00Z" }, { 951868799, "2000-02-29T23:59:59Z" },
+        { 4102444799, "2099-12-31T23:59:59Z" },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[21];
+        datetime_format(cases[i].epoch, text);
+        ASSERT_STR_EQ(text, cases[i].text);
+    }
+}
+
 int main(void)
 {
     RUN_TEST(test_valid_leap_years);
@@ -220,6 +239,7 @@ int main(void)
     RUN_TEST(test_from_days_known_values);
     RUN_TEST(test_days_round_trip);
     RUN_TEST(test_format);
+    RUN_TEST(test_datetime_format);
     RUN_TEST(test_age_edges);
     RUN_TEST(test_age_leap_day_birthday);
     TEST_SUMMARY();

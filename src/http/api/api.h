@@ -24,6 +24,11 @@ long long api_query_id(struct http_request *req, struct http_response *res, cons
 long long api_required_query_id(struct http_request *req, struct http_response *res,
                                 const char *name);
 
+/* A list answer, {"KEY": [...]}: api_list_begin() starts `w` (an uninitialised writer) and
+ * opens the list; render the elements into `w`; api_list_end() closes it and answers 200. */
+void api_list_begin(struct jsonw *w, const char *key);
+void api_list_end(struct http_request *req, struct http_response *res, struct jsonw *w);
+
 /* Answer the problem for `err` and return: for use as `return api_fail(req, res, &err);`. */
 void api_fail(struct http_request *req, struct http_response *res, const struct error *err);
 
@@ -234,18 +239,24 @@ bool api_self_referral_unit(const struct store_unit *unit);
 enum err_code api_do_self_referral(struct http_request *req, json_t *body, char *token,
                                    struct error *err) WARN_UNUSED;
 
-/* ---- rendering records (api_render.c) ---- */
-json_t *render_time(long long epoch); /* ISO 8601 UTC, or null for 0 */
-json_t *render_patient(const struct store_patient *p);
-json_t *render_episode(const struct store_episode *e);
-json_t *render_response(const struct instrument_catalog *cat, const struct store_response *r,
-                        enum lang lang);
-json_t *render_assessment(const struct store_assessment *a);
-json_t *render_contract(const struct store_contract *c);
-json_t *render_appointment(const struct store_appointment *a);
-json_t *render_unit(const struct store_unit *u);
-json_t *render_staff(const struct store_staff *s);
-json_t *render_audit(const struct store_audit *a);
+/* ---- rendering records (api_render.c): each writes one JSON value (jsonw.h) ---- */
+void render_ktime(struct jsonw *w, const char *key, long long epoch); /* ISO 8601 UTC, null for 0 */
+void render_kid(struct jsonw *w, const char *key, long long id);      /* null for 0 */
+void render_patient(struct jsonw *w, const struct store_patient *p);
+void render_episode(struct jsonw *w, const struct store_episode *e);
+void render_response(struct jsonw *w, const struct instrument_catalog *cat,
+                     const struct store_response *r, enum lang lang);
+void render_assessment(struct jsonw *w, const struct store_assessment *a);
+void render_contract(struct jsonw *w, const struct store_contract *c);
+void render_appointment(struct jsonw *w, const struct store_appointment *a);
+void render_unit(struct jsonw *w, const struct store_unit *u);
+void render_staff(struct jsonw *w, const struct store_staff *s);
+void render_audit(struct jsonw *w, const struct store_audit *a);
+/* The members of a patient, an assessment or a contract without the braces, for answers that add
+ * to them. */
+void render_patient_members(struct jsonw *w, const struct store_patient *p);
+void render_assessment_members(struct jsonw *w, const struct store_assessment *a);
+void render_contract_members(struct jsonw *w, const struct store_contract *c);
 
 /* ---- handlers ---- */
 void api_login(struct http_request *req, struct http_response *res);

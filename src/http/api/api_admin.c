@@ -22,11 +22,12 @@ void api_units_list(struct http_request *req, struct http_response *res)
     error_clear(&err);
     if (store_unit_list(req->app->store, &units, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *list = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "units");
     for (int i = 0; i < count; i++)
-        json_array_append_new(list, render_unit(&units[i]));
+        render_unit(&w, &units[i]);
     free(units);
-    http_json(req, res, 200, json_pack("{s:o}", "units", list));
+    api_list_end(req, res, &w);
 }
 
 void api_units_create(struct http_request *req, struct http_response *res)
@@ -58,7 +59,10 @@ void api_units_create(struct http_request *req, struct http_response *res)
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     app_facts_touch_all(req->app);
-    http_json(req, res, 201, render_unit(&unit));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_unit(&w, &unit);
+    http_jsonw(req, res, 201, &w);
 }
 
 enum err_code api_staff_visible(struct http_request *req, struct store_staff **list, int *count,
@@ -76,11 +80,12 @@ void api_staff_list(struct http_request *req, struct http_response *res)
     error_clear(&err);
     if (api_staff_visible(req, &staff, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *list = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "staff");
     for (int i = 0; i < count; i++)
-        json_array_append_new(list, render_staff(&staff[i]));
+        render_staff(&w, &staff[i]);
     free(staff);
-    http_json(req, res, 200, json_pack("{s:o}", "staff", list));
+    api_list_end(req, res, &w);
 }
 
 static enum err_code read_staff(struct http_request *req, json_t *body, struct store_staff *staff,
@@ -144,15 +149,22 @@ void api_staff_create(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 201, render_staff(&staff));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_staff(&w, &staff);
+    http_jsonw(req, res, 201, &w);
 }
 
 void api_instruments_list(struct http_request *req, struct http_response *res)
 {
-    json_t *list = json_array();
-    for (int i = 0; i < req->app->catalog.count; i++)
-        json_array_append_new(list, present_instrument_summary(req->app->catalog.list[i]));
-    http_json(req, res, 200, json_pack("{s:o}", "instruments", list));
+    struct jsonw w;
+    api_list_begin(&w, "instruments");
+    for (int i = 0; i < req->app->catalog.count; i++) {
+        json_t *summary = present_instrument_summary(req->app->catalog.list[i]);
+        jsonw_json(&w, summary);
+        json_decref(summary);
+    }
+    api_list_end(req, res, &w);
 }
 
 /* A time query argument: 0 when absent; -1 after answering 422. */
@@ -189,9 +201,10 @@ void api_audit_query(struct http_request *req, struct http_response *res)
     error_clear(&err);
     if (store_audit_query(req->app->store, &filter, &rows, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *list = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "audit");
     for (int i = 0; i < count; i++)
-        json_array_append_new(list, render_audit(&rows[i]));
+        render_audit(&w, &rows[i]);
     free(rows);
-    http_json(req, res, 200, json_pack("{s:o}", "audit", list));
+    api_list_end(req, res, &w);
 }

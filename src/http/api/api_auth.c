@@ -7,12 +7,24 @@
 #include "http/app.h"
 #include "http/auth.h"
 
-static json_t *render_session(const struct auth_session *s)
+static void send_session(struct http_request *req, struct http_response *res,
+                         const struct auth_session *s)
 {
-    return json_pack("{s:s, s:{s:I, s:s, s:s, s:s, s:I}, s:o}", "csrf_token", s->csrf, "staff",
-                     "id", (json_int_t)s->staff_id, "username", s->username, "display_name",
-                     s->display_name, "role", role_name(s->role), "unit_id", (json_int_t)s->unit_id,
-                     "expires_at", render_time(s->expires_at));
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    jsonw_kstring(&w, "csrf_token", s->csrf);
+    jsonw_key(&w, "staff");
+    jsonw_object_open(&w);
+    jsonw_kint(&w, "id", s->staff_id);
+    jsonw_kstring(&w, "username", s->username);
+    jsonw_kstring(&w, "display_name", s->display_name);
+    jsonw_kstring(&w, "role", role_name(s->role));
+    jsonw_kint(&w, "unit_id", s->unit_id);
+    jsonw_object_close(&w);
+    render_ktime(&w, "expires_at", s->expires_at);
+    jsonw_object_close(&w);
+    http_jsonw(req, res, 200, &w);
 }
 
 void api_login(struct http_request *req, struct http_response *res)
@@ -39,7 +51,7 @@ void api_login(struct http_request *req, struct http_response *res)
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     auth_cookie_set(req, res, token);
-    http_json(req, res, 200, render_session(&session));
+    send_session(req, res, &session);
 }
 
 void api_logout(struct http_request *req, struct http_response *res)
@@ -54,7 +66,7 @@ void api_logout(struct http_request *req, struct http_response *res)
 
 void api_me(struct http_request *req, struct http_response *res)
 {
-    http_json(req, res, 200, render_session(req->session));
+    send_session(req, res, req->session);
 }
 
 /* For load balancers and monitoring (no session): 200 when the database answers, else 503. */

@@ -90,7 +90,10 @@ void api_contracts_put(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 200, render_contract(&contract));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_contract(&w, &contract);
+    http_jsonw(req, res, 200, &w);
 }
 
 void api_contracts_get(struct http_request *req, struct http_response *res)
@@ -112,13 +115,18 @@ void api_contracts_get(struct http_request *req, struct http_response *res)
     }
     if (count == 0)
         return http_problem(req, res, 404, "Not Found", "the episode has no contract yet", NULL);
-    json_t *list = json_array();
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    render_contract_members(&w, &history[count - 1]);
+    jsonw_key(&w, "history");
+    jsonw_array_open(&w);
     for (int i = 0; i < count; i++)
-        json_array_append_new(list, render_contract(&history[i]));
-    json_t *obj = render_contract(&history[count - 1]);
+        render_contract(&w, &history[i]);
+    jsonw_array_close(&w);
+    jsonw_object_close(&w);
     free(history);
-    json_object_set_new(obj, "history", list);
-    http_json(req, res, 200, obj);
+    http_jsonw(req, res, 200, &w);
 }
 
 enum err_code api_do_appointment_create(struct http_request *req, json_t *body,
@@ -173,7 +181,10 @@ void api_appointments_create(struct http_request *req, struct http_response *res
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 201, render_appointment(&a));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_appointment(&w, &a);
+    http_jsonw(req, res, 201, &w);
 }
 
 enum err_code api_do_appointment_status(struct http_request *req, json_t *body,
@@ -215,7 +226,10 @@ void api_appointments_update(struct http_request *req, struct http_response *res
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 200, render_appointment(&a));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_appointment(&w, &a);
+    http_jsonw(req, res, 200, &w);
 }
 
 void api_appointments_list(struct http_request *req, struct http_response *res)
@@ -237,11 +251,12 @@ void api_appointments_list(struct http_request *req, struct http_response *res)
         free(list);
         return api_fail(req, res, &err);
     }
-    json_t *array = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "appointments");
     for (int i = 0; i < count; i++)
-        json_array_append_new(array, render_appointment(&list[i]));
+        render_appointment(&w, &list[i]);
     free(list);
-    http_json(req, res, 200, json_pack("{s:o}", "appointments", array));
+    api_list_end(req, res, &w);
 }
 
 enum err_code api_do_triage(struct http_request *req, struct store_triage_row **rows, int *count,
@@ -273,20 +288,27 @@ void api_triage(struct http_request *req, struct http_response *res)
     error_clear(&err);
     if (api_do_triage(req, &rows, &count, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *list = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "triage");
     for (int i = 0; i < count; i++) {
         const struct store_triage_row *r = &rows[i];
-        long long days = (req->now - r->referred_at) / 86400;
-        json_array_append_new(
-            list, json_pack("{s:I, s:I, s:s, s:s, s:o, s:I, s:b, s:o}", "episode_id",
-                            (json_int_t)r->episode_id, "patient_id", (json_int_t)r->patient_id,
-                            "patient_name", r->patient_name, "source", r->source, "referred_at",
-                            render_time(r->referred_at), "days_waiting", (json_int_t)days,
-                            "unresolved_risk", r->unresolved_risk, "max_severity",
-                            r->max_severity >= 0 ? json_integer(r->max_severity) : json_null()));
+        jsonw_object_open(&w);
+        jsonw_kint(&w, "episode_id", r->episode_id);
+        jsonw_kint(&w, "patient_id", r->patient_id);
+        jsonw_kstring(&w, "patient_name", r->patient_name);
+        jsonw_kstring(&w, "source", r->source);
+        render_ktime(&w, "referred_at", r->referred_at);
+        jsonw_kint(&w, "days_waiting", (req->now - r->referred_at) / 86400);
+        jsonw_kbool(&w, "unresolved_risk", r->unresolved_risk);
+        jsonw_key(&w, "max_severity");
+        if (r->max_severity >= 0)
+            jsonw_int(&w, r->max_severity);
+        else
+            jsonw_null(&w);
+        jsonw_object_close(&w);
     }
     free(rows);
-    http_json(req, res, 200, json_pack("{s:o}", "triage", list));
+    api_list_end(req, res, &w);
 }
 
 /* The day the current step started: the first of the latest run of assessments that chose it

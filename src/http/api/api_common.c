@@ -149,3 +149,18 @@ enum err_code api_score_response(struct http_request *req, const char *pointer_p
     out->flags = score->flags;
     return ERR_OK;
 }
+
+void api_list_begin(struct jsonw *w, const char *key)
+{
+    jsonw_init(w);
+    jsonw_object_open(w);
+    jsonw_key(w, key);
+    jsonw_array_open(w);
+}
+
+void api_list_end(struct http_request *req, struct http_response *res, struct jsonw *w)
+{
+    jsonw_array_close(w);
+    jsonw_object_close(w);
+    http_jsonw(req, res, 200, w);
+}

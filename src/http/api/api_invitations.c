@@ -93,16 +93,23 @@ void api_invitations_create(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *ids = json_array();
     char list[sizeof(inv.instruments)];
     char *save = NULL;
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    jsonw_kstring(&w, "token", token);
+    jsonw_kstring(&w, "url", http_printf(req, "/i/%s", token));
+    jsonw_key(&w, "instruments");
+    jsonw_array_open(&w);
     snprintf(list, sizeof(list), "%s", inv.instruments);
     for (char *id = strtok_r(list, ",", &save); id != NULL; id = strtok_r(NULL, ",", &save))
-        json_array_append_new(ids, json_string(id));
-    http_json(req, res, 201,
-              json_pack("{s:s, s:s, s:o, s:o, s:I}", "token", token, "url",
-                        http_printf(req, "/i/%s", token), "instruments", ids, "expires_at",
-                        render_time(inv.expires_at), "episode_id", (json_int_t)inv.episode_id));
+        jsonw_string(&w, id);
+    jsonw_array_close(&w);
+    render_ktime(&w, "expires_at", inv.expires_at);
+    jsonw_kint(&w, "episode_id", inv.episode_id);
+    jsonw_object_close(&w);
+    http_jsonw(req, res, 201, &w);
 }
 
 void api_invitation_audit(struct http_request *req, struct store_audit *audit, const char *action,
@@ -207,24 +214,35 @@ static bool load_invitation(struct http_request *req, struct http_response *res,
     return rc == ERR_OK;
 }
 
-static json_t *render_questionnaire(const struct instrument *ins, enum lang lang)
+static void render_questionnaire(struct jsonw *w, const struct instrument *ins, enum lang lang)
 {
-    json_t *items = json_array();
+    jsonw_object_open(w);
+    jsonw_kstring(w, "id", ins->id);
+    jsonw_kstring(w, "name", ins->name);
+    jsonw_kstring(w, "stem", instrument_text(ins->stem, lang));
+    jsonw_key(w, "items");
+    jsonw_array_open(w);
     for (int i = 0; i < ins->item_count; i++) {
         const struct instrument_item *item = &ins->items[i];
-        json_t *options = json_array();
-        for (int o = 0; o < item->option_count; o++)
-            json_array_append_new(options,
-                                  json_pack("{s:i, s:s}", "position", o, "label",
-                                            instrument_text(item->options[o].label, lang)));
         const char *text = instrument_text(item->text, lang);
-        json_array_append_new(items, json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", item->id, "text",
-                                               *text ? text : instrument_text(item->label, lang),
-                                               "optional", item->optional, "not_applicable",
-                                               item->allow_not_applicable, "options", options));
+        jsonw_object_open(w);
+        jsonw_kstring(w, "id", item->id);
+        jsonw_kstring(w, "text", *text ? text : instrument_text(item->label, lang));
+        jsonw_kbool(w, "optional", item->optional);
+        jsonw_kbool(w, "not_applicable", item->allow_not_applicable);
+        jsonw_key(w, "options");
+        jsonw_array_open(w);
+        for (int o = 0; o < item->option_count; o++) {
+            jsonw_object_open(w);
+            jsonw_kint(w, "position", o);
+            jsonw_kstring(w, "label", instrument_text(item->options[o].label, lang));
+            jsonw_object_close(w);
+        }
+        jsonw_array_close(w);
+        jsonw_object_close(w);
     }
-    return json_pack("{s:s, s:s, s:s, s:o}", "id", ins->id, "name", ins->name, "stem",
-                     instrument_text(ins->stem, lang), "items", items);
+    jsonw_array_close(w);
+    jsonw_object_close(w);
 }
 
 void api_invitations_get(struct http_request *req, struct http_response *res)
@@ -232,18 +250,23 @@ void api_invitations_get(struct http_request *req, struct http_response *res)
     struct store_invitation inv;
     if (!load_invitation(req, res, &inv))
         return;
-    json_t *list = json_array();
     char buf[sizeof(inv.instruments)];
     const char *ids[INVITATION_MAX_INSTRUMENTS];
     int count = api_invitation_instruments(&inv, buf, sizeof(buf), ids, INVITATION_MAX_INSTRUMENTS);
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    jsonw_key(&w, "instruments");
+    jsonw_array_open(&w);
     for (int i = 0; i < count; i++) {
         const struct instrument *ins = instrument_find(&req->app->catalog, ids[i]);
         if (ins != NULL)
-            json_array_append_new(list, render_questionnaire(ins, req->lang));
+            render_questionnaire(&w, ins, req->lang);
     }
-    http_json(
-        req, res, 200,
-        json_pack("{s:o, s:o}", "instruments", list, "expires_at", render_time(inv.expires_at)));
+    jsonw_array_close(&w);
+    render_ktime(&w, "expires_at", inv.expires_at);
+    jsonw_object_close(&w);
+    http_jsonw(req, res, 200, &w);
 }
 
 /* Score every response; they must cover exactly the invited instruments. */

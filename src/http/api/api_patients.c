@@ -96,7 +96,10 @@ void api_patients_create(struct http_request *req, struct http_response *res)
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_add_header(res, "Location", http_printf(req, "/api/v1/patients/%lld", patient.id));
-    http_json(req, res, 201, render_patient(&patient));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_patient(&w, &patient);
+    http_jsonw(req, res, 201, &w);
 }
 
 enum err_code api_patient_record(struct http_request *req, long long id, const char *action,
@@ -139,7 +142,10 @@ void api_patients_search(struct http_request *req, struct http_response *res)
         return http_problem(req, res, 422, "Unprocessable Content", err.message, NULL);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 200, render_patient(&patient));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_patient(&w, &patient);
+    http_jsonw(req, res, 200, &w);
 }
 
 void api_patients_get(struct http_request *req, struct http_response *res)
@@ -161,15 +167,20 @@ void api_patients_get(struct http_request *req, struct http_response *res)
         free(episodes);
         return api_fail(req, res, &err);
     }
-    json_t *list = json_array();
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    render_patient_members(&w, &patient);
+    jsonw_key(&w, "episodes");
+    jsonw_array_open(&w);
     for (int i = 0; i < count; i++)
-        json_array_append_new(list, render_episode(&episodes[i]));
+        render_episode(&w, &episodes[i]);
+    jsonw_array_close(&w);
     free(episodes);
-    json_t *obj = render_patient(&patient);
-    json_object_set_new(obj, "episodes", list);
-    json_object_set_new(obj, "risk_unresolved", json_boolean(risk));
-    json_object_set_new(obj, "emergency_access", json_boolean(audit.emergency));
-    http_json(req, res, 200, obj);
+    jsonw_kbool(&w, "risk_unresolved", risk);
+    jsonw_kbool(&w, "emergency_access", audit.emergency);
+    jsonw_object_close(&w);
+    http_jsonw(req, res, 200, &w);
 }
 
 enum err_code api_do_episode_create(struct http_request *req, json_t *body,
@@ -218,7 +229,10 @@ void api_episodes_create(struct http_request *req, struct http_response *res)
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
     http_add_header(res, "Location", http_printf(req, "/api/v1/episodes/%lld", episode.id));
-    http_json(req, res, 201, render_episode(&episode));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_episode(&w, &episode);
+    http_jsonw(req, res, 201, &w);
 }
 
 void api_episodes_get(struct http_request *req, struct http_response *res)
@@ -232,7 +246,10 @@ void api_episodes_get(struct http_request *req, struct http_response *res)
         return;
     if (access_log_read(req, &audit, &err) != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 200, render_episode(&episode));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_episode(&w, &episode);
+    http_jsonw(req, res, 200, &w);
 }
 
 /* Apply the PATCH members to `e`; times must not go backwards or into the future. */
@@ -303,5 +320,8 @@ void api_episodes_update(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 200, render_episode(&episode));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_episode(&w, &episode);
+    http_jsonw(req, res, 200, &w);
 }

@@ -79,7 +79,10 @@ void api_responses_create(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 201, render_response(&req->app->catalog, &response, req->lang));
+    struct jsonw w;
+    jsonw_init(&w);
+    render_response(&w, &req->app->catalog, &response, req->lang);
+    http_jsonw(req, res, 201, &w);
 }
 
 void api_responses_list(struct http_request *req, struct http_response *res)
@@ -98,11 +101,12 @@ void api_responses_list(struct http_request *req, struct http_response *res)
         free(list);
         return api_fail(req, res, &err);
     }
-    json_t *array = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "responses");
     for (int i = 0; i < count; i++)
-        json_array_append_new(array, render_response(&req->app->catalog, &list[i], req->lang));
+        render_response(&w, &req->app->catalog, &list[i], req->lang);
     free(list);
-    http_json(req, res, 200, json_pack("{s:o}", "responses", array));
+    api_list_end(req, res, &w);
 }
 
 enum err_code api_do_risk_review_create(struct http_request *req, json_t *body,
@@ -142,10 +146,16 @@ void api_risk_reviews_create(struct http_request *req, struct http_response *res
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    http_json(req, res, 201,
-              json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)review.id, "patient_id",
-                        (json_int_t)review.patient_id, "level", review.level, "note", review.note,
-                        "at", render_time(review.at)));
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    jsonw_kint(&w, "id", review.id);
+    jsonw_kint(&w, "patient_id", review.patient_id);
+    jsonw_kstring(&w, "level", review.level);
+    jsonw_kstring(&w, "note", review.note);
+    render_ktime(&w, "at", review.at);
+    jsonw_object_close(&w);
+    http_jsonw(req, res, 201, &w);
 }
 
 enum err_code api_episode_recommendation(struct http_request *req,
@@ -262,10 +272,16 @@ void api_assessments_create(struct http_request *req, struct http_response *res)
     json_decref(body);
     if (rc != ERR_OK)
         return api_fail(req, res, &err);
-    json_t *obj = render_assessment(&assessment);
-    json_object_set_new(obj, "recommendation",
-                        present_recommendation(&req->app->rules, &result, req->lang));
-    http_json(req, res, 201, obj);
+    json_t *recommendation = present_recommendation(&req->app->rules, &result, req->lang);
+    struct jsonw w;
+    jsonw_init(&w);
+    jsonw_object_open(&w);
+    render_assessment_members(&w, &assessment);
+    jsonw_key(&w, "recommendation");
+    jsonw_json(&w, recommendation);
+    jsonw_object_close(&w);
+    json_decref(recommendation);
+    http_jsonw(req, res, 201, &w);
 }
 
 void api_assessments_list(struct http_request *req, struct http_response *res)
@@ -286,9 +302,10 @@ void api_assessments_list(struct http_request *req, struct http_response *res)
         free(list);
         return api_fail(req, res, &err);
     }
-    json_t *array = json_array();
+    struct jsonw w;
+    api_list_begin(&w, "assessments");
     for (int i = 0; i < count; i++)
-        json_array_append_new(array, render_assessment(&list[i]));
+        render_assessment(&w, &list[i]);
     free(list);
-    http_json(req, res, 200, json_pack("{s:o}", "assessments", array));
+    api_list_end(req, res, &w);
 }
