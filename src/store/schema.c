@@ -11,6 +11,7 @@
 
 #include "core/mem.h"
 #include "store.h"
+#include "store_internal.h"
 
 struct schema_migration {
     const char *portable;
@@ -239,9 +240,72 @@ static const char v2_postgres[] =
     "ALTER TABLE change_log ALTER COLUMN txid SET DEFAULT (pg_current_xact_id()::text::bigint);\n"
     "CREATE INDEX IF NOT EXISTS change_log_txid ON change_log (txid);\n";
 
+/* Version 3: the triage queue's candidates from an index alone. `episode.triage_risk` is 1 while
+ * the episode's patient may have an unresolved risk flag (STORE__RISK_UNRESOLVED): triggers set
+ * it when a flagged response is stored (or replaced) and recompute it when the patient's risk is
+ * reviewed or an episode is added, so the partial index `episode_triage` holds exactly the open
+ * episodes the queue can show (not yet assessed, or at risk). It may only err towards 1: the
+ * queue still decides risk from the responses themselves (store_care.c). On PostgreSQL a review
+ * and a response of one patient never run at once (store_records.c takes the patient's lock for
+ * both, the review's exclusive); a new episode takes the exclusive lock itself (the key of
+ * pg_backend.c's sql_lock_patient), since a response committed beside it would not see it. */
+#define V3_RISK_OF(patient)                                                                        \
+    "CASE WHEN EXISTS (SELECT 1 FROM response r WHERE r.patient_id = " patient                     \
+    " AND " STORE__RISK_UNRESOLVED ") THEN 1 ELSE 0 END"
+#define V3_RISK_OF_NEW     V3_RISK_OF("NEW.patient_id")
+#define V3_RISK_OF_EPISODE V3_RISK_OF("episode.patient_id")
+
+static const char v3_portable[] =
+    "ALTER TABLE episode ADD COLUMN triage_risk INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE episode SET triage_risk = " V3_RISK_OF_EPISODE ";\n"
+    "CREATE INDEX IF NOT EXISTS episode_triage ON episode (unit_id, ended_at)\n"
+    "  WHERE ended_at = 0 AND (assessed_at = 0 OR triage_risk <> 0);\n";
+
+static const char v3_sqlite[] =
+    "CREATE TRIGGER IF NOT EXISTS response_risk_flagged AFTER INSERT ON response\n"
+    "  WHEN (NEW.flags & 1) <> 0 BEGIN\n"
+    "  UPDATE episode SET triage_risk = 1 WHERE patient_id = NEW.patient_id AND triage_risk = 0;\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS response_risk_replaced AFTER UPDATE ON response\n"
+    "  WHEN (NEW.flags & 1) <> 0 BEGIN\n"
+    "  UPDATE episode SET triage_risk = 1 WHERE patient_id = NEW.patient_id AND triage_risk = 0;\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS risk_review_resolves AFTER INSERT ON risk_review BEGIN\n"
+    "  UPDATE episode SET triage_risk = " V3_RISK_OF_NEW " WHERE patient_id = NEW.patient_id;\n"
+    "END;\n"
+    "CREATE TRIGGER IF NOT EXISTS episode_risk_at_start AFTER INSERT ON episode BEGIN\n"
+    "  UPDATE episode SET triage_risk = " V3_RISK_OF_NEW " WHERE id = NEW.id;\n"
+    "END;\n";
+
+/* PostgreSQL's version of the same: a new episode gets its value before it is written. */
+static const char v3_postgres[] =
+    "CREATE OR REPLACE FUNCTION episode_risk_flagged() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "  UPDATE episode SET triage_risk = 1 WHERE patient_id = NEW.patient_id AND triage_risk = 0;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE OR REPLACE TRIGGER response_risk_flagged AFTER INSERT OR UPDATE ON response\n"
+    "  FOR EACH ROW WHEN ((NEW.flags & 1) <> 0) EXECUTE FUNCTION episode_risk_flagged();\n"
+    "CREATE OR REPLACE FUNCTION episode_risk_reviewed() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "  UPDATE episode SET triage_risk = " V3_RISK_OF_NEW " WHERE patient_id = NEW.patient_id;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE OR REPLACE TRIGGER risk_review_resolves AFTER INSERT ON risk_review\n"
+    "  FOR EACH ROW EXECUTE FUNCTION episode_risk_reviewed();\n"
+    "CREATE OR REPLACE FUNCTION episode_risk_at_start() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "  PERFORM pg_advisory_xact_lock(1, CAST(NEW.patient_id AS integer));\n"
+    "  NEW.triage_risk := " V3_RISK_OF_NEW ";\n"
+    "  RETURN NEW;\n"
+    "END $$;\n"
+    "CREATE OR REPLACE TRIGGER episode_risk_at_start BEFORE INSERT ON episode\n"
+    "  FOR EACH ROW EXECUTE FUNCTION episode_risk_at_start();\n";
+
 static const struct schema_migration migrations[] = {
     { v1_portable, v1_sqlite, v1_postgres },
     { v2_portable, v2_sqlite, v2_postgres },
+    { v3_portable, v3_sqlite, v3_postgres },
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

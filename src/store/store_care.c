@@ -345,9 +345,12 @@ enum err_code store_appointment_list(struct store *store, long long episode_id,
 
 /* Open episodes, each with whether its patient has a risk flag on a response stored after
  * their latest risk review and the highest severity among the episode's responses; kept when not
- * yet assessed or at risk. The unit's statement takes the unit id (a statement of its own, so that
- * it uses the index on episode (unit_id, ended_at)). */
-#define TRIAGE_SQL(where)                                                                          \
+ * yet assessed or at risk. Only the candidates are read: the partial index episode_triage holds
+ * the open episodes not yet assessed or whose patient may be at risk (episode.triage_risk, kept
+ * by the schema's triggers and never 0 for a patient at risk), so risk and severity are worked
+ * out for those alone. The terms on ended_at, assessed_at and triage_risk are the index's own, so
+ * that both backends see that it serves the query. The unit's statement takes the unit id. */
+#define TRIAGE_SQL(unit)                                                                           \
     "SELECT id, patient_id, name, unit_id, referred_at, risk, severity, source FROM ("             \
     " SELECT e.id, e.patient_id, p.name, e.unit_id, e.referred_at, e.source, e.assessed_at,"       \
     "  CASE WHEN EXISTS (SELECT 1 FROM response r WHERE r.patient_id = e.patient_id"               \
@@ -355,12 +358,12 @@ enum err_code store_appointment_list(struct store *store, long long episode_id,
     "  COALESCE((SELECT MAX(r.severity) FROM response r WHERE r.episode_id = e.id), -1)"           \
     "   AS severity"                                                                               \
     " FROM episode e JOIN patient p ON p.id = e.patient_id"                                        \
-    " WHERE " where ") t "                                                                         \
+    " WHERE " unit "e.ended_at = 0 AND (e.assessed_at = 0 OR e.triage_risk <> 0)) t "              \
     "WHERE assessed_at = 0 OR risk = 1 "                                                           \
     "ORDER BY risk DESC, severity DESC, referred_at ASC, id ASC"
 
-static const char sql_triage_all[] = TRIAGE_SQL("e.ended_at = 0");
-static const char sql_triage_unit[] = TRIAGE_SQL("e.unit_id = ? AND e.ended_at = 0");
+static const char sql_triage_all[] = TRIAGE_SQL("");
+static const char sql_triage_unit[] = TRIAGE_SQL("e.unit_id = ? AND ");
 
 static void read_triage_row(struct store__stmt *stmt, void *elem)
 {
