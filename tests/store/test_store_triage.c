@@ -380,6 +380,36 @@ static void test_triage_order_among_risks(void)
     fixture_release(&f);
 }
 
+/* A database as version 2 shipped (no triage_risk): migrate finds the assessed episodes at
+ * risk among the rows it already has. */
+static void test_triage_after_migrating_from_version_2(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long p = add_patient(f.store, "198001010001", "A");
+    long long a = add_episode(f.store, p, 4, T0);
+    add_response(f.store, p, a, 3, 1, T0);
+    mark_assessed(f.store, a, T0 + DAY);
+    store_close(f.store);
+    f.store = NULL;
+    char message[256];
+    ASSERT_EQ_INT(testdb_exec(f.db, "DROP TABLE triage_risk", message, sizeof(message)), TESTDB_OK);
+    ASSERT_EQ_INT(testdb_exec(f.db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+                              message, sizeof(message)),
+                  TESTDB_OK);
+    char backup[256];
+    fixture_path(&f, "before-3.db", backup, sizeof(backup));
+    int from = -1, to = -1;
+    ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
+    ASSERT_EQ_INT(from, 2);
+    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, NULL), ERR_OK);
+    assert_queued(f.store, 4, a, true);
+    review(f.store, p, T0 + 2 * DAY);
+    assert_not_queued(f.store, 4, a);
+    fixture_release(&f);
+}
+
 int main(void)
 {
     RUN_TEST(test_invitation_round_trip);
@@ -389,5 +419,6 @@ int main(void)
     RUN_TEST(test_triage_order);
     RUN_TEST(test_triage_risk_of_assessed_episodes);
     RUN_TEST(test_triage_order_among_risks);
+    RUN_TEST(test_triage_after_migrating_from_version_2);
     TEST_SUMMARY();
 }
