@@ -11,6 +11,7 @@
 
 #include "core/mem.h"
 #include "store.h"
+#include "store_internal.h"
 
 struct schema_migration {
     const char *portable;
@@ -239,9 +240,82 @@ static const char v2_postgres[] =
     "ALTER TABLE change_log ALTER COLUMN txid SET DEFAULT (pg_current_xact_id()::text::bigint);\n"
     "CREATE INDEX IF NOT EXISTS change_log_txid ON change_log (txid);\n";
 
+/* Version 3: the triage queue reads only its candidates (store_care.c). The open episodes not yet
+ * assessed come from a partial index; the others come from `triage_risk`, which holds every open
+ * episode whose patient may have an unresolved risk flag (STORE__RISK_UNRESOLVED), with its unit.
+ * Triggers keep it: a flagged response stored (or replaced) adds the patient's open episodes, a
+ * risk review that leaves no flag unresolved removes them, and an episode added, ended, reopened
+ * or moved to another unit is looked at again. The table may only err towards holding too much:
+ * the queue still decides risk from the responses themselves. Everything here can run again on
+ * a database that has it (a pre-release database stamped 0 runs every migration). On PostgreSQL
+ * a review and a response of one patient never run at once (store_records.c takes the patient's
+ * lock for both, the review's exclusive); an episode added or changed here takes the exclusive
+ * lock itself (the key of pg_backend.c's sql_lock_patient), since a flagged response committed
+ * beside it would not see it. */
+#define V3_AT_RISK(patient)                                                                        \
+    "EXISTS (SELECT 1 FROM response r WHERE r.patient_id = " patient                               \
+    " AND " STORE__RISK_UNRESOLVED ")"
+#define V3_NEW_AT_RISK V3_AT_RISK("NEW.patient_id")
+#define V3_ADD_EPISODES_WHERE(condition)                                                           \
+    "INSERT INTO triage_risk (episode_id, unit_id) SELECT id, unit_id FROM episode e "             \
+    "WHERE e.ended_at = 0 AND " condition " ON CONFLICT (episode_id) DO NOTHING"
+#define V3_ADD_EPISODES_AT_RISK  V3_ADD_EPISODES_WHERE(V3_AT_RISK("e.patient_id"))
+#define V3_ADD_PATIENTS_EPISODES V3_ADD_EPISODES_WHERE("e.patient_id = NEW.patient_id")
+#define V3_DROP_PATIENTS_EPISODES                                                                  \
+    "DELETE FROM triage_risk WHERE episode_id IN "                                                 \
+    "(SELECT id FROM episode WHERE patient_id = NEW.patient_id)"
+/* the episode NEW again: in the table when open and its patient at risk */
+#define V3_DROP_EPISODE "DELETE FROM triage_risk WHERE episode_id = NEW.id"
+#define V3_ADD_EPISODE_AT_RISK                                                                     \
+    "INSERT INTO triage_risk (episode_id, unit_id) SELECT NEW.id, NEW.unit_id "                    \
+    "WHERE NEW.ended_at = 0 AND " V3_NEW_AT_RISK " ON CONFLICT (episode_id) DO NOTHING"
+#define V3_EPISODE_CHANGED "NEW.ended_at <> OLD.ended_at OR NEW.unit_id <> OLD.unit_id"
+
+static const char v3_portable[] =
+    "CREATE TABLE IF NOT EXISTS triage_risk (\n"
+    "  episode_id BIGINT PRIMARY KEY REFERENCES episode (id),\n"
+    "  unit_id BIGINT NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS triage_risk_unit ON triage_risk (unit_id, episode_id);\n"
+    "CREATE INDEX IF NOT EXISTS episode_unassessed ON episode (unit_id, ended_at)\n"
+    "  WHERE ended_at = 0 AND assessed_at = 0;\n" V3_ADD_EPISODES_AT_RISK ";\n";
+
+static const char v3_sqlite[] =
+    "CREATE TRIGGER IF NOT EXISTS response_risk_flagged AFTER INSERT ON response\n"
+    "  WHEN (NEW.flags & 1) <> 0 BEGIN " V3_ADD_PATIENTS_EPISODES "; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS response_risk_replaced AFTER UPDATE ON response\n"
+    "  WHEN (NEW.flags & 1) <> 0 BEGIN " V3_ADD_PATIENTS_EPISODES "; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS risk_review_resolves AFTER INSERT ON risk_review\n"
+    "  WHEN NOT " V3_NEW_AT_RISK " BEGIN " V3_DROP_PATIENTS_EPISODES "; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS episode_risk_added AFTER INSERT ON episode\n"
+    "  BEGIN " V3_ADD_EPISODE_AT_RISK "; END;\n"
+    "CREATE TRIGGER IF NOT EXISTS episode_risk_changed AFTER UPDATE OF ended_at, unit_id ON "
+    "episode\n"
+    "  WHEN " V3_EPISODE_CHANGED " BEGIN " V3_DROP_EPISODE "; " V3_ADD_EPISODE_AT_RISK "; END;\n";
+
+/* PostgreSQL's version of the same. */
+static const char v3_postgres[] =
+    "CREATE OR REPLACE FUNCTION triage_risk_flagged() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN " V3_ADD_PATIENTS_EPISODES "; RETURN NULL; END $$;\n"
+    "CREATE OR REPLACE TRIGGER response_risk_flagged AFTER INSERT OR UPDATE ON response\n"
+    "  FOR EACH ROW WHEN ((NEW.flags & 1) <> 0) EXECUTE FUNCTION triage_risk_flagged();\n"
+    "CREATE OR REPLACE FUNCTION triage_risk_reviewed() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN IF NOT " V3_NEW_AT_RISK " THEN " V3_DROP_PATIENTS_EPISODES "; END IF;\n"
+    "RETURN NULL; END $$;\n"
+    "CREATE OR REPLACE TRIGGER risk_review_resolves AFTER INSERT ON risk_review\n"
+    "  FOR EACH ROW EXECUTE FUNCTION triage_risk_reviewed();\n"
+    "CREATE OR REPLACE FUNCTION triage_risk_episode() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN PERFORM pg_advisory_xact_lock(1, CAST(NEW.patient_id AS integer));\n" V3_DROP_EPISODE
+    "; " V3_ADD_EPISODE_AT_RISK ";\n"
+    "RETURN NULL; END $$;\n"
+    "CREATE OR REPLACE TRIGGER episode_risk_added AFTER INSERT ON episode\n"
+    "  FOR EACH ROW EXECUTE FUNCTION triage_risk_episode();\n"
+    "CREATE OR REPLACE TRIGGER episode_risk_changed AFTER UPDATE OF ended_at, unit_id ON episode\n"
+    "  FOR EACH ROW WHEN (" V3_EPISODE_CHANGED ") EXECUTE FUNCTION triage_risk_episode();\n";
+
 static const struct schema_migration migrations[] = {
     { v1_portable, v1_sqlite, v1_postgres },
     { v2_portable, v2_sqlite, v2_postgres },
+    { v3_portable, v3_sqlite, v3_postgres },
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

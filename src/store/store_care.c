@@ -345,22 +345,32 @@ enum err_code store_appointment_list(struct store *store, long long episode_id,
 
 /* Open episodes, each with whether its patient has a risk flag on a response stored after
  * their latest risk review and the highest severity among the episode's responses; kept when not
- * yet assessed or at risk. The unit's statement takes the unit id (a statement of its own, so that
- * it uses the index on episode (unit_id, ended_at)). */
-#define TRIAGE_SQL(where)                                                                          \
-    "SELECT id, patient_id, name, unit_id, referred_at, risk, severity, source FROM ("             \
-    " SELECT e.id, e.patient_id, p.name, e.unit_id, e.referred_at, e.source, e.assessed_at,"       \
-    "  CASE WHEN EXISTS (SELECT 1 FROM response r WHERE r.patient_id = e.patient_id"               \
-    "   AND " STORE__RISK_UNRESOLVED ") THEN 1 ELSE 0 END AS risk,"                                \
-    "  COALESCE((SELECT MAX(r.severity) FROM response r WHERE r.episode_id = e.id), -1)"           \
-    "   AS severity"                                                                               \
-    " FROM episode e JOIN patient p ON p.id = e.patient_id"                                        \
-    " WHERE " where ") t "                                                                         \
-    "WHERE assessed_at = 0 OR risk = 1 "                                                           \
-    "ORDER BY risk DESC, severity DESC, referred_at ASC, id ASC"
+ * yet assessed or at risk. Only the candidates are read (schema version 3): the open episodes not
+ * yet assessed, from the partial index episode_unassessed (the statement repeats its terms so
+ * that both backends see it serves), then the assessed ones at risk among those in triage_risk,
+ * which holds every open episode whose patient may be at risk (CROSS JOIN: SQLite reads that
+ * table first, not every episode, when no unit narrows it). The unit's statement takes the unit
+ * id twice. */
+#define TRIAGE_RISK                                                                                \
+    "EXISTS (SELECT 1 FROM response r WHERE r.patient_id = e.patient_id "                          \
+    "AND " STORE__RISK_UNRESOLVED ")"
+#define TRIAGE_COLUMNS(risk)                                                                       \
+    "SELECT e.id AS id, e.patient_id, p.name, e.unit_id, e.referred_at AS referred_at, " risk      \
+    " AS risk, COALESCE((SELECT MAX(r.severity) FROM response r WHERE r.episode_id = e.id), -1)"   \
+    " AS severity, e.source FROM "
+#define TRIAGE_AT_RISK_FROM                                                                        \
+    "triage_risk k CROSS JOIN episode e JOIN patient p ON p.id = e.patient_id"
+#define TRIAGE_SQL(unassessed, at_risk)                                                            \
+    TRIAGE_COLUMNS("CASE WHEN " TRIAGE_RISK " THEN 1 ELSE 0 END")                                  \
+    "episode e JOIN patient p ON p.id = e.patient_id"                                              \
+    " WHERE " unassessed "e.ended_at = 0 AND e.assessed_at = 0 "                                   \
+    "UNION ALL " TRIAGE_COLUMNS("1") TRIAGE_AT_RISK_FROM                                           \
+        " WHERE " at_risk                                                                          \
+        "e.id = k.episode_id AND e.ended_at = 0 AND e.assessed_at <> 0 AND " TRIAGE_RISK           \
+        " ORDER BY risk DESC, severity DESC, referred_at ASC, id ASC"
 
-static const char sql_triage_all[] = TRIAGE_SQL("e.ended_at = 0");
-static const char sql_triage_unit[] = TRIAGE_SQL("e.unit_id = ? AND e.ended_at = 0");
+static const char sql_triage_all[] = TRIAGE_SQL("", "");
+static const char sql_triage_unit[] = TRIAGE_SQL("e.unit_id = ? AND ", "k.unit_id = ? AND ");
 
 static void read_triage_row(struct store__stmt *stmt, void *elem)
 {
@@ -386,8 +396,10 @@ enum err_code store_triage(struct store *store, long long unit_id, struct store_
         store__read(store, unit_id != 0 ? sql_triage_unit : sql_triage_all, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    if (unit_id != 0)
+    if (unit_id != 0) {
         store__bind_int64(stmt, 1, unit_id);
+        store__bind_int64(stmt, 2, unit_id);
+    }
     rc = store__collect(stmt, sizeof(**rows), read_triage_row, &array, count, err);
     *rows = array;
     return rc;

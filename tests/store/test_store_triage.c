@@ -259,6 +259,157 @@ static void test_triage_order(void)
     fixture_release(&f);
 }
 
+/* The queue's row for `episode_id` at `unit_id` (unit 0: every unit): whether it is there, and
+ * its risk. */
+static bool queued(struct store *store, long long unit_id, long long episode_id, bool *risk)
+{
+    struct store_triage_row *rows = NULL;
+    int count = 0;
+    bool found = false;
+    ASSERT_EQ_INT(store_triage(store, unit_id, &rows, &count, NULL), ERR_OK);
+    for (int i = 0; i < count; i++)
+        if (rows[i].episode_id == episode_id) {
+            found = true;
+            *risk = rows[i].unresolved_risk;
+        }
+    free(rows);
+    return found;
+}
+
+static void assert_queued(struct store *store, long long unit_id, long long episode_id,
+                          bool want_risk)
+{
+    bool risk = !want_risk;
+    ASSERT_TRUE(queued(store, unit_id, episode_id, &risk));
+    ASSERT_TRUE(risk == want_risk);
+}
+
+static void assert_not_queued(struct store *store, long long unit_id, long long episode_id)
+{
+    bool risk = false;
+    ASSERT_TRUE(!queued(store, unit_id, episode_id, &risk));
+}
+
+/* An assessed episode comes back with each risk flag its review has not covered, however the
+ * flag arrives, and leaves with the review: a response, a review, a new flag; a flag from another
+ * unit's episode before the episode began; a flag in answers changed through an invitation. */
+static void test_triage_risk_of_assessed_episodes(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long p = add_patient(f.store, "198001010001", "A");
+    long long a = add_episode(f.store, p, 4, T0);
+    add_response(f.store, p, a, 2, 0, T0);
+    mark_assessed(f.store, a, T0 + DAY);
+    assert_not_queued(f.store, 4, a);
+    add_response(f.store, p, a, 3, 1, T0 + 2 * DAY);
+    assert_queued(f.store, 4, a, true);
+    assert_queued(f.store, 0, a, true);
+    review(f.store, p, T0 + 3 * DAY);
+    assert_not_queued(f.store, 4, a);
+    assert_not_queued(f.store, 0, a);
+    add_response(f.store, p, a, 1, 1, T0 + 4 * DAY);
+    assert_queued(f.store, 4, a, true);
+
+    /* B's flag came at Ultuna; the episode at Gottsunda that follows is at risk too, also once
+     * assessed, and so is the one at Ultuna once assessed. */
+    p = add_patient(f.store, "198001010002", "B");
+    long long b9 = add_episode(f.store, p, 9, T0);
+    add_response(f.store, p, b9, 2, 1, T0);
+    long long b4 = add_episode(f.store, p, 4, T0 + DAY);
+    mark_assessed(f.store, b4, T0 + 2 * DAY);
+    mark_assessed(f.store, b9, T0 + 2 * DAY);
+    assert_queued(f.store, 4, b4, true);
+    assert_queued(f.store, 9, b9, true);
+    assert_not_queued(f.store, 9, b4);
+    review(f.store, p, T0 + 3 * DAY);
+    assert_not_queued(f.store, 4, b4);
+    assert_not_queued(f.store, 9, b9);
+
+    /* C answers through an invitation without a flag, is assessed and reviewed, then changes the
+     * answers to ones with the flag: the changed response counts as stored after the review. */
+    p = add_patient(f.store, "198001010003", "C");
+    long long c = add_episode(f.store, p, 4, T0);
+    make_invitation(f.store, "hash-c", p, c, T0 + 7 * DAY);
+    struct store_response answers = response_row(0, 0, 10, 2, 0, T0 + 60);
+    struct store_audit audit = audit_row(0, "response.create", p, 0);
+    ASSERT_EQ_INT(store_response_put_invited(f.store, "hash-c", &answers, T0 + 60, &audit, NULL),
+                  ERR_OK);
+    mark_assessed(f.store, c, T0 + 120);
+    review(f.store, p, T0 + 180);
+    assert_not_queued(f.store, 4, c);
+    answers = response_row(0, 0, 12, 2, 1, T0 + 240);
+    ASSERT_EQ_INT(store_response_put_invited(f.store, "hash-c", &answers, T0 + 240, &audit, NULL),
+                  ERR_OK);
+    assert_queued(f.store, 4, c, true);
+    fixture_release(&f);
+}
+
+/* Among episodes at risk, the highest severity first whatever the assessment, then the longest
+ * waiting; an episode at risk after its assessment and one not yet assessed share the order. */
+static void test_triage_order_among_risks(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long p = add_patient(f.store, "198001010001", "A"); /* assessed, severity 2, day 3 */
+    long long a = add_episode(f.store, p, 4, T0 + 3 * DAY);
+    add_response(f.store, p, a, 2, 1, T0 + 3 * DAY);
+    mark_assessed(f.store, a, T0 + 4 * DAY);
+    p = add_patient(f.store, "198001010002", "B"); /* not assessed, severity 4, day 5 */
+    long long b = add_episode(f.store, p, 4, T0 + 5 * DAY);
+    add_response(f.store, p, b, 4, 1, T0 + 5 * DAY);
+    p = add_patient(f.store, "198001010003", "C"); /* assessed, severity 2, day 1 */
+    long long c = add_episode(f.store, p, 4, T0 + 1 * DAY);
+    add_response(f.store, p, c, 1, 0, T0 + 1 * DAY);
+    add_response(f.store, p, c, 2, 1, T0 + 2 * DAY);
+    mark_assessed(f.store, c, T0 + 6 * DAY);
+    p = add_patient(f.store, "198001010004", "D"); /* not assessed, no risk, severity 4 */
+    long long d = add_episode(f.store, p, 4, T0);
+    add_response(f.store, p, d, 4, 0, T0);
+
+    struct store_triage_row *rows = NULL;
+    int count = 0;
+    ASSERT_EQ_INT(store_triage(f.store, 4, &rows, &count, NULL), ERR_OK);
+    const long long want[] = { b, c, a, d };
+    assert_order(rows, count, want, 4);
+    ASSERT_EQ_INT(rows[0].max_severity, 4);
+    ASSERT_EQ_INT(rows[1].max_severity, 2);
+    ASSERT_TRUE(rows[2].unresolved_risk);
+    ASSERT_TRUE(!rows[3].unresolved_risk);
+    free(rows);
+    fixture_release(&f);
+}
+
+/* A database as version 2 shipped (no triage_risk): migrate finds the assessed episodes at
+ * risk among the rows it already has. */
+static void test_triage_after_migrating_from_version_2(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long p = add_patient(f.store, "198001010001", "A");
+    long long a = add_episode(f.store, p, 4, T0);
+    add_response(f.store, p, a, 3, 1, T0);
+    mark_assessed(f.store, a, T0 + DAY);
+    store_close(f.store);
+    f.store = NULL;
+    char message[256];
+    ASSERT_EQ_INT(testdb_exec(f.db, "DROP TABLE triage_risk", message, sizeof(message)), TESTDB_OK);
+    ASSERT_EQ_INT(testdb_exec(f.db, "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+                              message, sizeof(message)),
+                  TESTDB_OK);
+    char backup[256];
+    fixture_path(&f, "before-3.db", backup, sizeof(backup));
+    int from = -1, to = -1;
+    ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
+    ASSERT_EQ_INT(from, 2);
+    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, NULL), ERR_OK);
+    assert_queued(f.store, 4, a, true);
+    review(f.store, p, T0 + 2 * DAY);
+    assert_not_queued(f.store, 4, a);
+    fixture_release(&f);
+}
+
 int main(void)
 {
     RUN_TEST(test_invitation_round_trip);
@@ -266,5 +417,8 @@ int main(void)
     RUN_TEST(test_invitation_expired);
     RUN_TEST(test_invited_responses_all_or_nothing);
     RUN_TEST(test_triage_order);
+    RUN_TEST(test_triage_risk_of_assessed_episodes);
+    RUN_TEST(test_triage_order_among_risks);
+    RUN_TEST(test_triage_after_migrating_from_version_2);
     TEST_SUMMARY();
 }
