@@ -32,15 +32,33 @@ static void fail_jobs(struct store__job *from, struct store__job *to, enum err_c
     }
 }
 
+/* The job's change and its audit row. */
+static enum err_code run_job_body(struct store__conn *conn, struct store__job *job)
+{
+    enum err_code rc = ERR_OK;
+    if (job->run != NULL)
+        rc = job->run(conn, job->arg, &job->err);
+    if (rc == ERR_OK && job->audit != NULL)
+        rc = store__audit_insert(conn, job->audit, &job->err);
+    return rc;
+}
+
+/* A job alone in its transaction needs no savepoint: if it fails, the whole transaction is
+ * rolled back, which run_batch() then sees as lost (the job keeps its own error). Savepoints
+ * cost each page the job changes a copy into the statement journal. */
+static void run_lone_job(struct store__conn *conn, struct store__job *job)
+{
+    job->rc = run_job_body(conn, job);
+    if (job->rc != ERR_OK)
+        store__rollback(conn);
+}
+
 static void run_job(struct store__conn *conn, struct store__job *job)
 {
     job->rc = store__exec(conn, sql_savepoint, &job->err);
     if (job->rc != ERR_OK)
         return;
-    if (job->run != NULL)
-        job->rc = job->run(conn, job->arg, &job->err);
-    if (job->rc == ERR_OK && job->audit != NULL)
-        job->rc = store__audit_insert(conn, job->audit, &job->err);
+    job->rc = run_job_body(conn, job);
     if (job->rc == ERR_OK) {
         job->rc = store__exec(conn, sql_release, &job->err);
         return;
@@ -76,7 +94,10 @@ static long long run_batch(struct store__conn *conn, struct store__job *first)
     }
     for (struct store__job *job = first; job != NULL; job = job->next) {
         job->rc = ERR_OK;
-        run_job(conn, job);
+        if (job == begun && job->next == NULL)
+            run_lone_job(conn, job);
+        else
+            run_job(conn, job);
         if (!transaction_lost(conn))
             continue;
         error_set(&err, ERR_UNAVAILABLE, NULL,
