@@ -218,12 +218,10 @@ enum err_code auth_session_load(struct app *app, const char *token, long long no
     if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in");
     auth_token_hash(token, hash);
-    enum err_code rc = store_session_get(app->store, hash, &stored, err);
+    enum err_code rc = store_session_get(app->store, hash, &stored, &staff, err);
     if (rc == ERR_NOT_FOUND || (rc == ERR_OK && stored.expires_at <= now))
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in, or the session expired");
-    if (rc == ERR_OK)
-        rc = store_staff_get(app->store, stored.staff_id, &staff, err);
-    if (rc == ERR_NOT_FOUND || (rc == ERR_OK && !staff.active))
+    if (rc == ERR_OK && !staff.active)
         return error_set(err, ERR_UNAUTHORIZED, NULL, "the account is no longer active");
     if (rc != ERR_OK)
         return rc;

@@ -10,7 +10,8 @@
 #include "core/mem.h"
 #include "store_internal.h"
 
-#define BULK_CACHE_KIB 262144 /* KiB of page cache for a bulk load: indexes stay in it */
+#define BULK_CACHE_KIB    262144       /* KiB of page cache for a bulk load: indexes stay in it */
+#define READER_MMAP_BYTES "1073741824" /* of the file a reader maps at most (address space) */
 
 /* An INSERT ending in " RETURNING id" is prepared without it: SQLite builds a temporary
  * table for every RETURNING, while the new id is at hand anyway (sqlite3_last_insert_rowid).
@@ -112,7 +113,11 @@ static enum err_code set_pragmas(sqlite3 *db, bool read_only, struct error *err)
 {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, STORE__BUSY_TIMEOUT_MS);
+    /* Readers map the file: every commit empties their page cache (WAL), and a page read from
+     * the map is neither copied nor a system call. The mapping is read-only (SQLite writes
+     * through write() alone), so a stray pointer cannot reach the file. */
     const char *pragmas = read_only ? "PRAGMA foreign_keys = ON; PRAGMA query_only = ON;"
+                                      "PRAGMA mmap_size = " READER_MMAP_BYTES ";"
                                     : "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
                                       "PRAGMA journal_size_limit = 67108864;";
     int rc = sqlite3_exec(db, pragmas, NULL, NULL, NULL);

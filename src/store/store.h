@@ -33,7 +33,7 @@
 
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* ---- opening, schema, backup ------------------------------------------------------------- */
 
@@ -202,8 +202,11 @@ struct store_session {
 
 enum err_code store_session_add(struct store *store, const struct store_session *session,
                                 struct error *err) WARN_UNUSED;
+/* The session and, when `staff` is not NULL, its staff member (one read: a session's staff
+ * member always exists). ERR_NOT_FOUND when there is no such session. */
 enum err_code store_session_get(struct store *store, const char *token_hash,
-                                struct store_session *out, struct error *err) WARN_UNUSED;
+                                struct store_session *out, struct store_staff *staff,
+                                struct error *err) WARN_UNUSED;
 /* ERR_NOT_FOUND when there was no such session. */
 enum err_code store_session_delete(struct store *store, const char *token_hash,
                                    struct error *err) WARN_UNUSED;

@@ -16,10 +16,12 @@
  *
  * Writes: a caller wraps its change in a job function and calls store__write(), which queues the
  * job and blocks until the writer has committed it. The writer runs every waiting job in one
- * transaction, each inside its own SAVEPOINT (a job that fails is rolled back alone), inserts the
- * job's audit row in that same savepoint, commits once and then wakes each caller with its own
- * result. A job runs on the writer's connection and must leave every statement it used reset;
- * it stops at its first failing statement (PostgreSQL refuses more until the rollback).
+ * transaction with each job's audit row after it, commits once and then wakes each caller with
+ * its own result. When one of several jobs fails, that transaction is rolled back and the jobs
+ * run again, each inside its own SAVEPOINT, so that the failing one is rolled back alone: a job
+ * may run twice, and must depend on nothing but its arguments and the database. A job runs on
+ * the writer's connection and must leave every statement it used reset; it stops at its first
+ * failing statement (PostgreSQL refuses more until the rollback).
  */
 #ifndef STEGVIS_STORE_INTERNAL_H
 #define STEGVIS_STORE_INTERNAL_H

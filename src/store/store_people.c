@@ -117,9 +117,10 @@ enum err_code store_municipality_list(struct store *store, struct store_municipa
 
 /* ---- staff ---- */
 
-#define STAFF_COLUMNS                                                                              \
-    "SELECT id, username, display_name, role, unit_id, pw_hash, active, failed_logins, "           \
-    "locked_until FROM staff "
+#define STAFF_FIELDS(t)                                                                            \
+    t "id, " t "username, " t "display_name, " t "role, " t "unit_id, " t "pw_hash, " t            \
+      "active, " t "failed_logins, " t "locked_until"
+#define STAFF_COLUMNS "SELECT " STAFF_FIELDS("") " FROM staff "
 
 const char store__sql_staff_insert[] =
     "INSERT INTO staff (username, display_name, role, unit_id, pw_hash, active, failed_logins, "
@@ -145,18 +146,23 @@ static const char sql_staff_login_ok[] =
 static const char sql_staff_login_failed[] =
     "UPDATE staff SET failed_logins = failed_logins + 1, locked_until = ? WHERE id = ?";
 
+/* The STAFF_FIELDS columns from column `first` on. */
+static void read_staff_from(struct store__stmt *stmt, int first, struct store_staff *staff)
+{
+    staff->id = store__column_int64(stmt, first);
+    STORE__COLUMN_FIELD(stmt, first + 1, staff->username);
+    STORE__COLUMN_FIELD(stmt, first + 2, staff->display_name);
+    STORE__COLUMN_FIELD(stmt, first + 3, staff->role);
+    staff->unit_id = store__column_int64(stmt, first + 4);
+    STORE__COLUMN_FIELD(stmt, first + 5, staff->pw_hash);
+    staff->active = store__column_int(stmt, first + 6) != 0;
+    staff->failed_logins = store__column_int(stmt, first + 7);
+    staff->locked_until = store__column_int64(stmt, first + 8);
+}
+
 static void read_staff(struct store__stmt *stmt, void *elem)
 {
-    struct store_staff *staff = elem;
-    staff->id = store__column_int64(stmt, 0);
-    STORE__COLUMN_FIELD(stmt, 1, staff->username);
-    STORE__COLUMN_FIELD(stmt, 2, staff->display_name);
-    STORE__COLUMN_FIELD(stmt, 3, staff->role);
-    staff->unit_id = store__column_int64(stmt, 4);
-    STORE__COLUMN_FIELD(stmt, 5, staff->pw_hash);
-    staff->active = store__column_int(stmt, 6) != 0;
-    staff->failed_logins = store__column_int(stmt, 7);
-    staff->locked_until = store__column_int64(stmt, 8);
+    read_staff_from(stmt, 0, elem);
 }
 
 static enum err_code staff_add_job(struct store__conn *conn, void *arg, struct error *err)
@@ -244,19 +250,27 @@ enum err_code store_staff_login_result(struct store *store, long long staff_id, 
 static const char sql_session_add[] =
     "INSERT INTO login_session (token_hash, staff_id, created_at, expires_at, csrf) "
     "VALUES (?, ?, ?, ?, ?)";
+/* The session and its staff member in one read: every request checks both. */
 static const char sql_session_get[] =
-    "SELECT token_hash, staff_id, created_at, expires_at, csrf FROM login_session "
-    "WHERE token_hash = ?";
+    "SELECT s.token_hash, s.staff_id, s.created_at, s.expires_at, s.csrf, " STAFF_FIELDS(
+        "t.") " FROM login_session s JOIN staff t ON t.id = s.staff_id WHERE s.token_hash = ?";
 static const char sql_session_delete[] = "DELETE FROM login_session WHERE token_hash = ?";
+
+struct session_row {
+    struct store_session *session;
+    struct store_staff *staff;
+};
 
 static void read_session(struct store__stmt *stmt, void *elem)
 {
-    struct store_session *session = elem;
+    struct session_row *row = elem;
+    struct store_session *session = row->session;
     STORE__COLUMN_FIELD(stmt, 0, session->token_hash);
     session->staff_id = store__column_int64(stmt, 1);
     session->created_at = store__column_int64(stmt, 2);
     session->expires_at = store__column_int64(stmt, 3);
     STORE__COLUMN_FIELD(stmt, 4, session->csrf);
+    read_staff_from(stmt, 5, row->staff);
 }
 
 static enum err_code session_add_job(struct store__conn *conn, void *arg, struct error *err)
@@ -284,10 +298,21 @@ enum err_code store_session_add(struct store *store, const struct store_session 
 }
 
 enum err_code store_session_get(struct store *store, const char *token_hash,
-                                struct store_session *out, struct error *err)
+                                struct store_session *out, struct store_staff *staff,
+                                struct error *err)
 {
-    return get_by_text(store, sql_session_get, token_hash, read_session, out, sizeof(*out),
-                       "token_hash", "no such session", err);
+    struct store_staff ignored;
+    struct session_row row = { out, staff != NULL ? staff : &ignored };
+    struct store__stmt *stmt = NULL;
+    memset(out, 0, sizeof(*out));
+    memset(row.staff, 0, sizeof(*row.staff));
+    if (token_hash == NULL)
+        return error_set(err, ERR_INVALID, "token_hash", "no token_hash given");
+    enum err_code rc = store__read(store, sql_session_get, &stmt, err);
+    if (rc != ERR_OK)
+        return rc;
+    store__bind_str(stmt, 1, token_hash);
+    return store__get_one(stmt, read_session, &row, "token_hash", err, "no such session");
 }
 
 static enum err_code session_delete_job(struct store__conn *conn, void *arg, struct error *err)

@@ -74,7 +74,7 @@ static void test_new_database_gets_schema_and_region(void)
     char text[64];
     testdb_query_text(db, "SELECT value FROM meta WHERE key = 'schema_version'", text,
                       sizeof(text));
-    ASSERT_STR_EQ(text, "3");
+    ASSERT_STR_EQ(text, "4");
     if (testdb_sqlite_only("the journal mode is WAL (a SQLite setting)")) {
         testdb_query_text(db, "PRAGMA journal_mode", text, sizeof(text));
         ASSERT_STR_EQ(text, "wal");
@@ -168,7 +168,7 @@ static void test_older_schema_is_refused(void)
     ASSERT_STR_EQ(err.field, "db");
     char want[512];
     snprintf(want, sizeof(want),
-             "database schema version 0 is older than 3: run `stegvis migrate --db %s` (it "
+             "database schema version 0 is older than 4: run `stegvis migrate --db %s` (it "
              "takes a backup first)",
              f.db);
     ASSERT_STR_EQ(err.message, want);
@@ -181,23 +181,26 @@ static void test_newer_schema_is_refused(void)
     fixture_open(&f, true);
     store_close(f.store);
     f.store = NULL;
-    fake_version(f.db, "4");
+    char newer[16], want[128];
+    snprintf(newer, sizeof(newer), "%d", STORE_SCHEMA_VERSION + 1);
+    snprintf(want, sizeof(want),
+             "database schema version %d is newer than this stegvis (%d): upgrade stegvis",
+             STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
+    fake_version(f.db, newer);
     struct error err;
     error_clear(&err);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
     ASSERT_TRUE(f.store == NULL);
-    ASSERT_STR_EQ(err.message, "database schema version 4 is newer than this stegvis (3): "
-                               "upgrade stegvis");
+    ASSERT_STR_EQ(err.message, want);
     if (testdb_sqlite_only("migrate with a backup file")) {
         char backup[256];
         fixture_path(&f, "backup.db", backup, sizeof(backup));
         int from = -1, to = -1;
         error_clear(&err);
         ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_CONFLICT);
-        ASSERT_EQ_INT(from, 4);
+        ASSERT_EQ_INT(from, STORE_SCHEMA_VERSION + 1);
         ASSERT_EQ_INT(to, 0);
-        ASSERT_STR_EQ(err.message, "database schema version 4 is newer than this stegvis (3): "
-                                   "upgrade stegvis");
+        ASSERT_STR_EQ(err.message, want);
         ASSERT_TRUE(!file_exists(backup));
     }
     fixture_release(&f);
@@ -223,7 +226,7 @@ static void test_migrate_takes_a_backup_first(void)
     error_clear(&err);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
     ASSERT_EQ_INT(from, 0);
-    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
 
     /* The backup is the database as it was: version 0 and the same rows. */
     struct testdb *db = testdb_connect(backup);
@@ -253,8 +256,8 @@ static void test_migrate_takes_a_backup_first(void)
     fixture_release(&f);
 }
 
-/* A database as version 1 shipped (no change log): serve refuses it, migrate brings it to 3 with
- * its rows, and from then on writes are logged. */
+/* A database as version 1 shipped (no change log): serve refuses it, migrate brings it to the
+ * current version with its rows, and from then on writes are logged. */
 static void test_migrate_from_version_1(void)
 {
     struct fixture f;
@@ -270,13 +273,13 @@ static void test_migrate_from_version_1(void)
     struct error err;
     error_clear(&err);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_CONFLICT);
-    ASSERT_TRUE(strstr(err.message, "database schema version 1 is older than 3") != NULL);
+    ASSERT_TRUE(strstr(err.message, "database schema version 1 is older than 4") != NULL);
     char backup[256];
     fixture_path(&f, "before-2.db", backup, sizeof(backup));
     int from = -1, to = -1;
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
     ASSERT_EQ_INT(from, 1);
-    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
     if (testdb_sqlite_only("the backup file taken before migrating"))
         ASSERT_EQ_INT(testdb_int(backup, "SELECT count(*) FROM sqlite_master "
                                          "WHERE name = 'change_log'"),
@@ -303,6 +306,70 @@ static void test_migrate_from_version_1(void)
     fixture_release(&f);
 }
 
+/* Version 3 rebuilds SQLite's response table (its channel CHECK) and makes response_invitation
+ * partial: the rows stay with their ids, the CHECK still refuses, and an invitation still takes
+ * one response per instrument. */
+static void test_migrate_version_2_to_3(void)
+{
+    struct fixture f;
+    fixture_open(&f, true);
+    long long patient = add_patient(f.store, "198507142385", "Anna Andersson");
+    long long episode = add_episode(f.store, patient, 4, 1767225600);
+    long long first = add_response(f.store, patient, episode, 2, 0, T0);
+    long long second = add_response(f.store, patient, episode, 3, 1, T0 + DAY);
+    store_close(f.store);
+    f.store = NULL;
+    fake_version(f.db, "2");
+
+    char backup[256];
+    fixture_path(&f, "before-3.db", backup, sizeof(backup));
+    int from = -1, to = -1;
+    struct error err;
+    error_clear(&err);
+    ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, &err), ERR_OK);
+    ASSERT_EQ_INT(from, 2);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
+    ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, &err), ERR_OK);
+    struct store_response *list = NULL;
+    int count = 0;
+    ASSERT_EQ_INT(store_response_list(f.store, patient, &list, &count, NULL), ERR_OK);
+    ASSERT_EQ_INT(count, 2);
+    ASSERT_EQ_INT(list[0].id, first);
+    ASSERT_EQ_INT(list[0].severity, 2);
+    ASSERT_EQ_INT(list[1].id, second);
+    ASSERT_EQ_INT(list[1].flags, 1);
+    ASSERT_STR_EQ(list[1].channel, "portal");
+    free(list);
+    if (testdb_backend() == TESTDB_SQLITE) {
+        ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                       "'response' AND sql LIKE '%channel = ''import''%'"),
+                      1);
+        ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                       "AND tbl_name = 'response'"),
+                      4);
+    }
+
+    /* the CHECK, by its name */
+    struct store_response bad = response_row(patient, episode, 5, 1, 0, T0);
+    snprintf(bad.channel, sizeof(bad.channel), "fax");
+    struct store_audit audit = audit_row(0, "response.create", patient, 0);
+    ASSERT_EQ_INT(store_response_add(f.store, &bad, &audit, &err), ERR_INVALID);
+    ASSERT_STR_EQ(err.field, "channel");
+
+    /* one response per invitation and instrument; responses without one are not in the index */
+    char sql[512], message[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO response (patient_id, instrument, answers, total, band, severity, "
+             "flags, answered_at, channel, invitation_hash) VALUES (%lld, 'phq9', '[]', 0, "
+             "'minimal', 0, 0, %lld, 'portal', 'hash-1')",
+             patient, T0);
+    ASSERT_EQ_INT(testdb_exec(f.db, sql, message, sizeof(message)), TESTDB_OK);
+    ASSERT_TRUE(testdb_exec(f.db, sql, message, sizeof(message)) != TESTDB_OK);
+    ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM response WHERE invitation_hash IS NULL"),
+                  2);
+    fixture_release(&f);
+}
+
 static void test_migrate_when_current_changes_nothing(void)
 {
     if (!testdb_sqlite_only("migrate with a backup file"))
@@ -315,8 +382,8 @@ static void test_migrate_when_current_changes_nothing(void)
     fixture_path(&f, "backup.db", backup, sizeof(backup));
     int from = -1, to = -1;
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
-    ASSERT_EQ_INT(from, 3);
-    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(from, STORE_SCHEMA_VERSION);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
     ASSERT_TRUE(!file_exists(backup));
     fixture_release(&f);
 }
@@ -342,7 +409,7 @@ static void test_migrate_empty_and_missing_files(void)
     fclose(empty);
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
     ASSERT_EQ_INT(from, 0);
-    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
     ASSERT_TRUE(file_exists(backup));
     ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM unit"), 0); /* migrate seeds nothing */
     ASSERT_EQ_INT(testdb_int(f.db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), 7);
@@ -468,6 +535,7 @@ int main(void)
     RUN_TEST(test_newer_schema_is_refused);
     RUN_TEST(test_migrate_takes_a_backup_first);
     RUN_TEST(test_migrate_from_version_1);
+    RUN_TEST(test_migrate_version_2_to_3);
     RUN_TEST(test_migrate_when_current_changes_nothing);
     RUN_TEST(test_migrate_empty_and_missing_files);
     RUN_TEST(test_foreign_database_is_left_alone);

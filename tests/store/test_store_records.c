@@ -151,15 +151,23 @@ static void test_sessions(void)
     ASSERT_EQ_INT(store_session_add(f.store, &session, &err), ERR_CONFLICT);
 
     struct store_session got;
-    ASSERT_EQ_INT(store_session_get(f.store, session.token_hash, &got, NULL), ERR_OK);
+    struct store_staff staff;
+    ASSERT_EQ_INT(store_session_get(f.store, session.token_hash, &got, &staff, NULL), ERR_OK);
     ASSERT_STR_EQ(got.token_hash, session.token_hash);
     ASSERT_EQ_INT(strlen(got.csrf), 64);
     ASSERT_EQ_INT(got.staff_id, anna);
     ASSERT_EQ_INT(got.created_at, T0);
     ASSERT_EQ_INT(got.expires_at, T0 + 3600);
+    /* the session's staff member comes with it */
+    ASSERT_EQ_INT(staff.id, anna);
+    ASSERT_STR_EQ(staff.username, "anna");
+    ASSERT_TRUE(staff.active);
+    ASSERT_EQ_INT(store_session_get(f.store, session.token_hash, &got, NULL, NULL), ERR_OK);
+    ASSERT_EQ_INT(got.staff_id, anna);
 
     ASSERT_EQ_INT(store_session_delete(f.store, session.token_hash, NULL), ERR_OK);
-    ASSERT_EQ_INT(store_session_get(f.store, session.token_hash, &got, &err), ERR_NOT_FOUND);
+    ASSERT_EQ_INT(store_session_get(f.store, session.token_hash, &got, &staff, &err),
+                  ERR_NOT_FOUND);
     ASSERT_STR_EQ(err.message, "no such session");
     ASSERT_EQ_INT(store_session_delete(f.store, session.token_hash, &err), ERR_NOT_FOUND);
     session.staff_id = 99;

@@ -398,11 +398,11 @@ static void test_triage_after_migrating_from_version_2(void)
                               message, sizeof(message)),
                   TESTDB_OK);
     char backup[256];
-    fixture_path(&f, "before-3.db", backup, sizeof(backup));
+    fixture_path(&f, "before-migrate.db", backup, sizeof(backup));
     int from = -1, to = -1;
     ASSERT_EQ_INT(store_migrate(f.db, backup, &from, &to, NULL), ERR_OK);
     ASSERT_EQ_INT(from, 2);
-    ASSERT_EQ_INT(to, 3);
+    ASSERT_EQ_INT(to, STORE_SCHEMA_VERSION);
     ASSERT_EQ_INT(store_open(f.db, NULL, &f.store, NULL), ERR_OK);
     assert_queued(f.store, 4, a, true);
     review(f.store, p, T0 + 2 * DAY);
