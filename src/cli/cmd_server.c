@@ -17,6 +17,7 @@
 #include "http/app.h"
 #include "http/auth.h"
 #include "http/server.h"
+#include "http/session_cache.h"
 #include "http/web/web.h"
 #include "store/store.h"
 
@@ -192,6 +193,7 @@ static enum err_code app_load(struct app *app, const struct serve_options *opts,
     free(region);
     if (rc != ERR_OK)
         goto fail;
+    app->sessions = session_cache_new();
     return ERR_OK;
 fail:
     app_facts_release(app);
@@ -207,6 +209,8 @@ fail:
 
 static void app_release(struct app *app)
 {
+    session_cache_free(app->sessions);
+    app->sessions = NULL;
     app_facts_release(app);
     store_close(app->store);
     app->store = NULL;

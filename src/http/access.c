@@ -38,16 +38,6 @@ static const char *emergency_reason(struct http_request *req)
     return reason;
 }
 
-/* Whether the patient belongs to the session's unit: an episode there, or listed there. */
-static enum err_code at_own_unit(struct http_request *req, const struct store_patient *patient,
-                                 bool *yes, struct error *err)
-{
-    *yes = patient->listed_unit_id != 0 && patient->listed_unit_id == req->session->unit_id;
-    if (*yes)
-        return ERR_OK;
-    return store_patient_at_unit(req->app->store, patient->id, req->session->unit_id, yes, err);
-}
-
 static enum err_code role_may_touch_records(const struct auth_session *session,
                                             enum access_kind kind, struct error *err)
 {
@@ -77,10 +67,9 @@ enum err_code access_patient_get(struct http_request *req, long long patient_id,
     if (req->session == NULL)
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in");
     enum err_code rc = role_may_touch_records(req->session, kind, err);
-    if (rc == ERR_OK)
-        rc = store_patient_get(req->app->store, patient_id, patient, err);
-    if (rc == ERR_OK)
-        rc = at_own_unit(req, patient, &own, err);
+    if (rc == ERR_OK) /* the unit's own patients: listed there, or an episode there */
+        rc = store_patient_get_at_unit(req->app->store, patient_id, req->session->unit_id, patient,
+                                       &own, err);
     if (rc != ERR_OK)
         return rc;
     access_audit_init(req, audit, action, patient_id);

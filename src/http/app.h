@@ -1,12 +1,15 @@
 /* app.h - what every handler shares: the store, the clinical catalogue and rules, settings.
  * Built once by `stegvis serve` before the server starts; read-only afterwards, except the
- * quality indicators' facts table, which app_facts_acquire() keeps current under its lock. */
+ * quality indicators' facts table, which app_facts_acquire() keeps current under its lock, and
+ * the session cache, which locks itself. */
 #ifndef STEGVIS_HTTP_APP_H
 #define STEGVIS_HTTP_APP_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+struct session_cache;
 
 #include "core/indicator.h"
 #include "core/instrument.h"
@@ -24,6 +27,7 @@ struct app {
     int login_delay_ms;     /* pause after every failed login (default 400 ms) */
     bool cookie_secure;     /* add Secure to cookies (behind TLS) */
     char *stylesheet;       /* DIR/static/stegvis.css, served at /static/stegvis.css (free()) */
+    struct session_cache *sessions; /* recently confirmed sessions (session_cache.h); NULL: none */
     size_t stylesheet_len;
 
     /* The quality indicators' facts (app_facts.c): loaded at start-up, then kept current

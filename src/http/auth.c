@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "http/session_cache.h"
+
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 
@@ -218,6 +220,8 @@ enum err_code auth_session_load(struct app *app, const char *token, long long no
     if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in");
     auth_token_hash(token, hash);
+    if (session_cache_get(app->sessions, hash, now, session))
+        return ERR_OK;
     enum err_code rc = store_session_get(app->store, hash, &stored, &staff, err);
     if (rc == ERR_NOT_FOUND || (rc == ERR_OK && stored.expires_at <= now))
         return error_set(err, ERR_UNAUTHORIZED, NULL, "not logged in, or the session expired");
@@ -229,6 +233,7 @@ enum err_code auth_session_load(struct app *app, const char *token, long long no
     memcpy(session->token_hash, stored.token_hash, sizeof(session->token_hash));
     memcpy(session->csrf, stored.csrf, sizeof(session->csrf));
     session->expires_at = stored.expires_at;
+    session_cache_put(app->sessions, session, now);
     return ERR_OK;
 }
 
@@ -238,6 +243,8 @@ enum err_code auth_logout(struct app *app, const char *token, struct error *err)
     if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
         return ERR_OK;
     auth_token_hash(token, hash);
+    session_cache_forget(app->sessions, hash);
     enum err_code rc = store_session_delete(app->store, hash, err);
+    session_cache_forget(app->sessions, hash); /* a request may have put it back meanwhile */
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }

@@ -252,9 +252,11 @@ enum err_code store_patient_get(struct store *store, long long id, struct store_
                                 struct error *err) WARN_UNUSED;
 enum err_code store_patient_by_pnr(struct store *store, const char *pnr12,
                                    struct store_patient *out, struct error *err) WARN_UNUSED;
-/* Whether the patient has (or had) an episode at `unit_id`. */
-enum err_code store_patient_at_unit(struct store *store, long long patient_id, long long unit_id,
-                                    bool *yes, struct error *err) WARN_UNUSED;
+/* The patient (as store_patient_get()) and, in the same read, whether it is at `unit_id`: listed
+ * there, or with an episode there, open or ended (the unit's own patients, access.c). */
+enum err_code store_patient_get_at_unit(struct store *store, long long id, long long unit_id,
+                                        struct store_patient *out, bool *at_unit,
+                                        struct error *err) WARN_UNUSED;
 
 struct store_episode {
     long long id;

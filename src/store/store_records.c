@@ -30,8 +30,13 @@ void store__bind_patient(struct store__stmt *stmt, const struct store_patient *p
 }
 static const char sql_patient_get[] = PATIENT_COLUMNS "WHERE id = ?";
 static const char sql_patient_by_pnr[] = PATIENT_COLUMNS "WHERE pnr = ?";
+/* The patient and, as a tenth column, whether it is at unit ?1: listed there, or an episode there
+ * (open or ended). */
 static const char sql_patient_at_unit[] =
-    "SELECT 1 FROM episode WHERE patient_id = ? AND unit_id = ? LIMIT 1";
+    "SELECT id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, "
+    "created_at, CASE WHEN listed_unit_id = ?1 OR EXISTS (SELECT 1 FROM episode e "
+    "WHERE e.patient_id = patient.id AND e.unit_id = ?1) THEN 1 ELSE 0 END FROM patient "
+    "WHERE id = ?2";
 
 static void read_patient(struct store__stmt *stmt, void *elem)
 {
@@ -113,20 +118,34 @@ enum err_code store_patient_by_pnr(struct store *store, const char *pnr12,
     return store__get_one(stmt, read_patient, out, "pnr", err, "no patient with this personnummer");
 }
 
-enum err_code store_patient_at_unit(struct store *store, long long patient_id, long long unit_id,
-                                    bool *yes, struct error *err)
+struct patient_at_unit {
+    struct store_patient *patient;
+    bool at_unit;
+};
+
+static void read_patient_at_unit(struct store__stmt *stmt, void *elem)
+{
+    struct patient_at_unit *row = elem;
+    read_patient(stmt, row->patient);
+    row->at_unit = store__column_int64(stmt, 9) != 0;
+}
+
+enum err_code store_patient_get_at_unit(struct store *store, long long id, long long unit_id,
+                                        struct store_patient *out, bool *at_unit, struct error *err)
 {
     struct store__stmt *stmt = NULL;
-    *yes = false;
+    struct patient_at_unit row = { out, false };
+    memset(out, 0, sizeof(*out));
+    *at_unit = false;
     enum err_code rc = store__read(store, sql_patient_at_unit, &stmt, err);
     if (rc != ERR_OK)
         return rc;
-    store__bind_int64(stmt, 1, patient_id);
-    store__bind_int64(stmt, 2, unit_id);
-    int row = store__step(stmt, err);
-    store__done(stmt);
-    *yes = row == 1;
-    return row < 0 ? (enum err_code)row : ERR_OK;
+    store__bind_int64(stmt, 1, unit_id);
+    store__bind_int64(stmt, 2, id);
+    rc = store__get_one(stmt, read_patient_at_unit, &row, "patient", err, "patient %lld not found",
+                        id);
+    *at_unit = rc == ERR_OK && row.at_unit;
+    return rc;
 }
 
 /* ---- episodes ---- */

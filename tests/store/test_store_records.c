@@ -227,13 +227,19 @@ static void test_patients(void)
     ASSERT_STR_EQ(err.message, "patient 404 not found");
     ASSERT_EQ_INT(store_patient_by_pnr(f.store, "200001012380", &got, &err), ERR_NOT_FOUND);
 
-    bool yes = true;
-    ASSERT_EQ_INT(store_patient_at_unit(f.store, 1, 4, &yes, NULL), ERR_OK);
-    ASSERT_TRUE(!yes); /* listed there, but no episode yet */
-    add_episode(f.store, 1, 4, T0);
-    ASSERT_EQ_INT(store_patient_at_unit(f.store, 1, 4, &yes, NULL), ERR_OK);
-    ASSERT_TRUE(yes);
-    ASSERT_EQ_INT(store_patient_at_unit(f.store, 1, 9, &yes, NULL), ERR_OK);
+    bool yes = false;
+    ASSERT_EQ_INT(store_patient_get_at_unit(f.store, 1, 4, &got, &yes, NULL), ERR_OK);
+    ASSERT_EQ_INT(got.id, 1);
+    ASSERT_EQ_INT(got.listed_unit_id, 4);
+    ASSERT_TRUE(yes); /* listed there, no episode yet */
+    ASSERT_EQ_INT(store_patient_get_at_unit(f.store, 1, 9, &got, &yes, NULL), ERR_OK);
+    ASSERT_TRUE(!yes); /* neither listed nor an episode at unit 9 */
+    add_episode(f.store, 1, 9, T0);
+    ASSERT_EQ_INT(store_patient_get_at_unit(f.store, 1, 9, &got, &yes, NULL), ERR_OK);
+    ASSERT_TRUE(yes); /* an episode there */
+    yes = true;
+    ASSERT_EQ_INT(store_patient_get_at_unit(f.store, 404, 4, &got, &yes, &err), ERR_NOT_FOUND);
+    ASSERT_STR_EQ(err.message, "patient 404 not found");
     ASSERT_TRUE(!yes);
     fixture_release(&f);
 }
