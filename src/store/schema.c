@@ -308,10 +308,11 @@ static const char v3_postgres[] =
  * or moved to another unit is looked at again. The table may only err towards holding too much:
  * the queue still decides risk from the responses themselves. Everything here can run again on
  * a database that has it (a pre-release database stamped 0 runs every migration). On PostgreSQL
- * a review and a response of one patient never run at once (store_records.c takes the patient's
- * lock for both, the review's exclusive); an episode added or changed here takes the exclusive
- * lock itself (the key of pg_backend.c's sql_lock_patient), since a flagged response committed
- * beside it would not see it. */
+ * a review, a new episode and a response of one patient never run at once (store_records.c takes
+ * the patient's lock for each, exclusive but for responses), since a flagged response committed
+ * beside a new episode would not see it, nor its trigger the response. Not in the trigger: a bulk
+ * load or `stegvis copy` inserts every episode in one transaction, and a lock per row would
+ * exhaust the lock table. An episode that ends only leaves the table. */
 #define V4_AT_RISK(patient)                                                                        \
     "EXISTS (SELECT 1 FROM response r WHERE r.patient_id = " patient                               \
     " AND " STORE__RISK_UNRESOLVED ")"
@@ -364,8 +365,7 @@ static const char v4_postgres[] =
     "CREATE OR REPLACE TRIGGER risk_review_resolves AFTER INSERT ON risk_review\n"
     "  FOR EACH ROW EXECUTE FUNCTION triage_risk_reviewed();\n"
     "CREATE OR REPLACE FUNCTION triage_risk_episode() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN PERFORM pg_advisory_xact_lock(1, CAST(NEW.patient_id AS integer));\n" V4_DROP_EPISODE
-    "; " V4_ADD_EPISODE_AT_RISK ";\n"
+    "BEGIN " V4_DROP_EPISODE "; " V4_ADD_EPISODE_AT_RISK ";\n"
     "RETURN NULL; END $$;\n"
     "CREATE OR REPLACE TRIGGER episode_risk_added AFTER INSERT ON episode\n"
     "  FOR EACH ROW EXECUTE FUNCTION triage_risk_episode();\n"

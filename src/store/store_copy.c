@@ -53,8 +53,9 @@ struct copy_table {
     "episode_id, version, contact_staff_id, goals, plan, next_contact_at, "                        \
     "municipal_coordination, updated_at, updated_by"
 
-/* Every table but `meta` (each database has its own schema version) and `change_log` (which
- * episodes a running server must re-read: a copied database starts with none). */
+/* Every table but `meta` (each database has its own schema version), `change_log` (which
+ * episodes a running server must re-read: a copied database starts with none) and `triage_risk`
+ * (the target's triggers make it again as the episodes, responses and reviews arrive). */
 static const struct copy_table tables[] = {
     TABLE(municipality, "code, name", 2),
     ID_TABLE(unit, "id, code, name, kind, municipality_code", 5),

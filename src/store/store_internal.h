@@ -226,8 +226,8 @@ enum err_code store__collect(struct store__stmt *stmt, size_t size,
                              int *count, struct error *err) WARN_UNUSED;
 
 /* Take the backend's lock on patient `patient_id`, shared (a response) or `exclusive` (a risk
- * review), for the rest of the job's transaction (store__backend.sql_lock_patient; nothing on
- * SQLite) (store_conn.c). */
+ * review, a new episode), for the rest of the job's transaction (store__backend.sql_lock_patient;
+ * nothing on SQLite) (store_conn.c). */
 enum err_code store__lock_patient(struct store__conn *conn, long long patient_id, bool exclusive,
                                   struct error *err) WARN_UNUSED;
 

@@ -8,9 +8,9 @@
 
 /* ---- patients ---- */
 
-#define PATIENT_COLUMNS                                                                            \
-    "SELECT id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, "          \
-    "created_at FROM patient "
+#define PATIENT_FIELDS                                                                             \
+    "id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, created_at"
+#define PATIENT_COLUMNS "SELECT " PATIENT_FIELDS " FROM patient "
 
 const char store__sql_patient_insert[] =
     "INSERT INTO patient (pnr, name, birth_date, sex, municipality_code, listed_unit_id, "
@@ -33,8 +33,7 @@ static const char sql_patient_by_pnr[] = PATIENT_COLUMNS "WHERE pnr = ?";
 /* The patient and, as a tenth column, whether it is at unit ?1: listed there, or an episode there
  * (open or ended). */
 static const char sql_patient_at_unit[] =
-    "SELECT id, pnr, name, birth_date, sex, municipality_code, listed_unit_id, contact, "
-    "created_at, CASE WHEN listed_unit_id = ?1 OR EXISTS (SELECT 1 FROM episode e "
+    "SELECT " PATIENT_FIELDS ", CASE WHEN listed_unit_id = ?1 OR EXISTS (SELECT 1 FROM episode e "
     "WHERE e.patient_id = patient.id AND e.unit_id = ?1) THEN 1 ELSE 0 END FROM patient "
     "WHERE id = ?2";
 
@@ -204,6 +203,10 @@ static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct
     if (rc == ERR_OK)
         rc = store__must_exist(conn, store__sql_unit_exists, episode->unit_id, "unit_id", "unit",
                                err);
+    /* exclusive, as a risk review: the triage_risk trigger (schema.c, version 4) must see every
+     * flagged response of the patient committed beside the new episode (PostgreSQL) */
+    if (rc == ERR_OK)
+        rc = store__lock_patient(conn, episode->patient_id, true, err);
     if (rc == ERR_OK)
         rc = store__stmt(conn, store__sql_episode_insert, &stmt, err);
     if (rc != ERR_OK)
