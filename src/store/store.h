@@ -302,7 +302,9 @@ struct store_response {
     char channel[8];      /* portal | clinic | import */
 };
 
-/* Sets response->id. ERR_INVALID (field "episode_id") when the episode is another patient's. */
+/* Sets response->id. The episode, when one is named, must be the patient's and open: ERR_INVALID
+ * (field "episode_id") when there is no such episode or it is another patient's, ERR_CONFLICT when
+ * it has ended; ERR_NOT_FOUND ("patient_id") without an episode and no such patient. */
 enum err_code store_response_add(struct store *store, struct store_response *response,
                                  const struct store_audit *audit, struct error *err) WARN_UNUSED;
 /* Several responses (one invitation) in one transaction, and mark the invitation used (used_at =

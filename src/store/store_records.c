@@ -289,7 +289,7 @@ const char store__sql_response_insert[] =
     "RETURNING id";
 static const char sql_response_list[] =
     STORE__RESPONSE_COLUMNS "WHERE patient_id = ? ORDER BY answered_at, id";
-static const char sql_episode_patient[] = "SELECT patient_id FROM episode WHERE id = ?";
+static const char sql_episode_patient[] = "SELECT patient_id, ended_at FROM episode WHERE id = ?";
 
 void store__read_response(struct store__stmt *stmt, void *elem)
 {
@@ -308,7 +308,8 @@ void store__read_response(struct store__stmt *stmt, void *elem)
     STORE__COLUMN_FIELD(stmt, 11, response->channel);
 }
 
-/* The response's episode, when it names one, must be the same patient's. */
+/* The response's episode, when it names one, must be the same patient's and still open (checked
+ * here, in the write's transaction, so that the request needs no read of its own for it). */
 static enum err_code check_response_episode(struct store__conn *conn,
                                             const struct store_response *response,
                                             struct error *err)
@@ -323,14 +324,18 @@ static enum err_code check_response_episode(struct store__conn *conn,
     store__bind_int64(stmt, 1, response->episode_id);
     int row = store__step(stmt, err);
     long long owner = row == 1 ? store__column_int64(stmt, 0) : 0;
+    long long ended_at = row == 1 ? store__column_int64(stmt, 1) : 0;
     store__done(stmt);
     if (row < 0)
         return (enum err_code)row;
     if (row == 0)
-        return error_set(err, ERR_NOT_FOUND, "episode_id", "episode %lld not found",
+        return error_set(err, ERR_INVALID, "episode_id", "no such episode %lld",
                          response->episode_id);
     if (owner != response->patient_id)
         return error_set(err, ERR_INVALID, "episode_id", "episode %lld belongs to another patient",
+                         response->episode_id);
+    if (ended_at != 0)
+        return error_set(err, ERR_CONFLICT, "episode_id", "episode %lld has ended",
                          response->episode_id);
     return ERR_OK;
 }

@@ -343,6 +343,10 @@ static void test_responses_and_risk(void)
     ASSERT_EQ_INT(store_response_add(f.store, &wrong, &audit, &err), ERR_INVALID);
     ASSERT_STR_EQ(err.field, "episode_id");
     ASSERT_STR_EQ(err.message, "episode 1 belongs to another patient");
+    wrong.episode_id = 999; /* no such episode */
+    ASSERT_EQ_INT(store_response_add(f.store, &wrong, &audit, &err), ERR_INVALID);
+    ASSERT_STR_EQ(err.field, "episode_id");
+    ASSERT_STR_EQ(err.message, "no such episode 999");
     wrong.episode_id = 0;
     wrong.patient_id = 77;
     ASSERT_EQ_INT(store_response_add(f.store, &wrong, &audit, &err), ERR_NOT_FOUND);
@@ -383,6 +387,16 @@ static void test_responses_and_risk(void)
     ASSERT_STR_EQ(err.field, "level");
     review.patient_id = 12;
     ASSERT_EQ_INT(store_risk_review_add(f.store, &review, &audit, &err), ERR_NOT_FOUND);
+    /* An episode that has ended takes no more responses. */
+    struct store_episode ended;
+    ASSERT_EQ_INT(store_episode_get(f.store, episode, &ended, NULL), ERR_OK);
+    ended.ended_at = T0 + 200;
+    snprintf(ended.end_reason, sizeof(ended.end_reason), "completed");
+    struct store_audit end_audit = audit_row(0, "episode.update", anna, 0);
+    ASSERT_EQ_INT(store_episode_update(f.store, &ended, &end_audit, NULL), ERR_OK);
+    struct store_response late = response_row(anna, episode, 3, 0, 0, T0 + 300);
+    ASSERT_EQ_INT(store_response_add(f.store, &late, &audit, &err), ERR_CONFLICT);
+    ASSERT_STR_EQ(err.field, "episode_id");
     fixture_release(&f);
 }
 

@@ -12,28 +12,13 @@
 
 const char *const api_risk_levels[] = { "low", "moderate", "high", NULL };
 
-/* The episode a response or assessment belongs to must be the patient's and still open. */
-static enum err_code check_open_episode(struct http_request *req, long long episode_id,
-                                        long long patient_id, struct error *err)
-{
-    struct store_episode episode;
-    enum err_code rc = store_episode_get(req->app->store, episode_id, &episode, err);
-    if (rc == ERR_NOT_FOUND)
-        return error_set(err, ERR_INVALID, "/episode_id", "no such episode");
-    if (rc == ERR_OK && episode.patient_id != patient_id)
-        return error_set(err, ERR_INVALID, "/episode_id", "the episode is another patient's");
-    if (rc == ERR_OK && episode.ended_at != 0)
-        return error_set(err, ERR_CONFLICT, "/episode_id", "the episode has ended");
-    return rc;
-}
-
 enum err_code api_do_response_create(struct http_request *req, json_t *body,
                                      struct store_response *response, struct error *err)
 {
     static const char *const allowed[] = { "patient_id", "episode_id",  "instrument",
                                            "answers",    "answered_at", NULL };
     long long patient_id = 0, episode_id = 0;
-    bool has_episode = false, has_time = false;
+    bool has_time = false;
     struct instrument_score score;
     struct store_patient patient;
     struct store_audit audit;
@@ -43,7 +28,7 @@ enum err_code api_do_response_create(struct http_request *req, json_t *body,
     if (rc == ERR_OK)
         rc = field_int(body, "patient_id", true, 1, 1LL << 53, &patient_id, NULL, err);
     if (rc == ERR_OK)
-        rc = field_int(body, "episode_id", false, 1, 1LL << 53, &episode_id, &has_episode, err);
+        rc = field_int(body, "episode_id", false, 1, 1LL << 53, &episode_id, NULL, err);
     if (rc == ERR_OK)
         rc = field_time(body, "answered_at", false, &answered_at, &has_time, err);
     if (rc == ERR_OK && answered_at > req->now)
@@ -55,8 +40,6 @@ enum err_code api_do_response_create(struct http_request *req, json_t *body,
         rc = api_score_response(req, "", json_object_get(body, "instrument"),
                                 json_object_get(body, "answers"), api_patient_sex(&patient),
                                 response, &score, err);
-    if (rc == ERR_OK && has_episode)
-        rc = check_open_episode(req, episode_id, patient_id, err);
     response->patient_id = patient_id;
     response->episode_id = episode_id;
     response->answered_at = answered_at;
