@@ -27,6 +27,7 @@
 #define STEGVIS_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -120,8 +121,7 @@ struct store__job {
     const struct store_audit *audit; /* NULL: none */
     enum err_code rc;
     struct error err;
-    bool done;
-    pthread_cond_t cond;
+    sem_t done; /* posted by the writer once rc is final; the caller then owns the job again */
     struct store__job *next;
 };
 

@@ -187,12 +187,15 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&store->lock);
         store->writes += committed;
         store->commits += committed > 0;
+        pthread_mutex_unlock(&store->lock);
+        /* each caller wakes on its own semaphore, without the queue's lock: woken callers do
+         * not queue up behind the writer on one mutex */
         while (batch != NULL) {
-            struct store__job *next = batch->next; /* the caller owns `batch` once woken */
-            batch->done = true;
-            pthread_cond_signal(&batch->cond);
+            struct store__job *next = batch->next; /* the caller owns `batch` once posted */
+            sem_post(&batch->done);
             batch = next;
         }
+        pthread_mutex_lock(&store->lock);
     }
     pthread_mutex_unlock(&store->lock);
     return NULL;
@@ -242,11 +245,11 @@ enum err_code store__write(struct store *store, store__job_fn run, void *arg,
     job.run = run;
     job.arg = arg;
     job.audit = audit;
-    pthread_cond_init(&job.cond, NULL);
+    sem_init(&job.done, 0, 0);
     pthread_mutex_lock(&store->lock);
     if (store->stopping) {
         pthread_mutex_unlock(&store->lock);
-        pthread_cond_destroy(&job.cond);
+        sem_destroy(&job.done);
         return error_set(err, ERR_UNAVAILABLE, NULL, "the store is closing");
     }
     if (store->queue_tail != NULL)
@@ -255,10 +258,10 @@ enum err_code store__write(struct store *store, store__job_fn run, void *arg,
         store->queue_head = &job;
     store->queue_tail = &job;
     pthread_cond_signal(&store->queue_cond);
-    while (!job.done)
-        pthread_cond_wait(&job.cond, &store->lock);
     pthread_mutex_unlock(&store->lock);
-    pthread_cond_destroy(&job.cond);
+    while (sem_wait(&job.done) != 0) /* EINTR: a signal (SIGTERM) arrived; keep waiting */
+        ;
+    sem_destroy(&job.done);
     if (job.rc != ERR_OK && err != NULL)
         *err = job.err;
     return job.rc;
