@@ -317,9 +317,14 @@ static const char v3_postgres[] =
     "EXISTS (SELECT 1 FROM response r WHERE r.patient_id = " patient                               \
     " AND " STORE__RISK_UNRESOLVED ")"
 #define V4_NEW_AT_RISK V4_AT_RISK("NEW.patient_id")
+/* Episodes already in the table are left out before inserting, not only by ON CONFLICT: on
+ * PostgreSQL an insert of a key another transaction has inserted but not committed waits for it,
+ * and two writers adding the same patients' episodes in opposite orders deadlocked (every flagged
+ * response of a patient at risk added all of the patient's episodes again; make bench). */
 #define V4_ADD_EPISODES_WHERE(condition)                                                           \
     "INSERT INTO triage_risk (episode_id, unit_id) SELECT id, unit_id FROM episode e "             \
-    "WHERE e.ended_at = 0 AND " condition " ON CONFLICT (episode_id) DO NOTHING"
+    "WHERE e.ended_at = 0 AND NOT EXISTS (SELECT 1 FROM triage_risk k "                            \
+    "WHERE k.episode_id = e.id) AND " condition " ON CONFLICT (episode_id) DO NOTHING"
 #define V4_ADD_EPISODES_AT_RISK  V4_ADD_EPISODES_WHERE(V4_AT_RISK("e.patient_id"))
 #define V4_ADD_PATIENTS_EPISODES V4_ADD_EPISODES_WHERE("e.patient_id = NEW.patient_id")
 #define V4_DROP_PATIENTS_EPISODES                                                                  \
