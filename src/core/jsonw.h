@@ -54,9 +54,9 @@ void jsonw_int(struct jsonw *w, long long value);
 void jsonw_bool(struct jsonw *w, bool value);
 void jsonw_null(struct jsonw *w);
 
-/* A value that is JSON text already (a stored answer list, say). It is checked (jansson parses
- * it) only when `trusted` is false; an invalid one fails the writer. */
-void jsonw_raw(struct jsonw *w, const char *json, size_t len, bool trusted);
+/* A value that is JSON text already, copied as it is: the caller vouches that it is one valid
+ * JSON value (api_render.c checks a stored answer list's shape first). */
+void jsonw_raw(struct jsonw *w, const char *json, size_t len);
 
 /* A jansson value, serialised in place (the reference stays the caller's). */
 void jsonw_json(struct jsonw *w, const json_t *value);

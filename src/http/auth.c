@@ -243,8 +243,9 @@ enum err_code auth_logout(struct app *app, const char *token, struct error *err)
     if (token == NULL || strlen(token) != AUTH_TOKEN_LEN)
         return ERR_OK;
     auth_token_hash(token, hash);
-    session_cache_forget(app->sessions, hash);
     enum err_code rc = store_session_delete(app->store, hash, err);
-    session_cache_forget(app->sessions, hash); /* a request may have put it back meanwhile */
+    /* after the delete, so no later check can put it back (one that read the session just before
+     * may, for at most SESSION_CACHE_TTL_S) */
+    session_cache_forget(app->sessions, hash);
     return rc == ERR_NOT_FOUND ? ERR_OK : rc;
 }

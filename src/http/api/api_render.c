@@ -106,14 +106,14 @@ static void render_answers(struct jsonw *w, const char *answers)
 {
     size_t len = strlen(answers);
     if (plain_answers(answers, len)) {
-        jsonw_raw(w, answers, len, true);
+        jsonw_raw(w, answers, len);
         return;
     }
     json_t *parsed = json_loads(answers, 0, NULL);
     if (parsed != NULL)
         jsonw_json(w, parsed);
     else
-        jsonw_raw(w, "[]", 2, true);
+        jsonw_raw(w, "[]", 2);
     json_decref(parsed);
 }
 
