@@ -25,10 +25,6 @@
 #define STYLE_MAX_BYTES   (256 * 1024)
 #define SERVE_MAX_THREADS 256
 #define SERVE_MMAP_BYTES  (1024 * 1024) /* blocks this big are mapped, unmapped on free */
-/* free() never shrinks a heap by itself: the writer's commits freed the top of its heap and
- * grew it again each time, every shrink a TLB flush on every core (7 % of all CPU time under
- * submissions, perf). server.c's periodic malloc_trim() gives free pages back instead. */
-#define SERVE_TRIM_BYTES (256 * 1024 * 1024)
 
 struct option_slot {
     const char *name; /* "--db" */
@@ -244,9 +240,6 @@ static void serve_tune_malloc(void)
 {
 #ifdef M_MMAP_THRESHOLD
     (void)mallopt(M_MMAP_THRESHOLD, SERVE_MMAP_BYTES); /* a sanitizer's malloc ignores it */
-#endif
-#ifdef M_TRIM_THRESHOLD
-    (void)mallopt(M_TRIM_THRESHOLD, SERVE_TRIM_BYTES);
 #endif
 }
 
