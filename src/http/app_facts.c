@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/coro.h"
 #include "core/mem.h"
 #include "http/app.h"
 
@@ -204,6 +205,9 @@ enum err_code app_facts_acquire(struct app *app, struct error *err)
     enum err_code rc = poll_changes(app, err);
     if (rc != ERR_OK)
         return rc;
+    /* No handler parks while this thread holds the lock: another handler continued on the same
+     * thread meanwhile could wait for the write lock and never let the holder go on. */
+    coro_pin();
     pthread_rwlock_rdlock(&app->facts_lock);
     if (!facts_waiting(app))
         return ERR_OK;
@@ -214,10 +218,13 @@ enum err_code app_facts_acquire(struct app *app, struct error *err)
     pthread_rwlock_unlock(&app->facts_lock);
     if (rc == ERR_OK)
         pthread_rwlock_rdlock(&app->facts_lock);
+    else
+        coro_unpin();
     return rc;
 }
 
 void app_facts_done(struct app *app)
 {
     pthread_rwlock_unlock(&app->facts_lock);
+    coro_unpin();
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/offload.h"
 #include "http/session_cache.h"
 
 #define PASSWORD_MIN 10
@@ -80,21 +81,46 @@ void auth_token_hash(const char *token, char out[65])
     sodium_bin2hex(out, 65, digest, sizeof(digest));
 }
 
+/* argon2id on an offload thread (offload.h): tens of milliseconds and 64 MiB each. */
+struct pwhash_call {
+    const char *password, *hash;
+    char *out;
+    bool ok;
+};
+
+static void pwhash_now(void *arg)
+{
+    struct pwhash_call *call = arg;
+    call->ok = crypto_pwhash_argon2id_str(call->out, call->password, strlen(call->password),
+                                          crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE) == 0;
+}
+
+static void pwverify_now(void *arg)
+{
+    struct pwhash_call *call = arg;
+    call->ok =
+        crypto_pwhash_argon2id_str_verify(call->hash, call->password, strlen(call->password)) == 0;
+}
+
 enum err_code auth_hash_password(const char *password, char out[160], struct error *err)
 {
     size_t len = strlen(password);
     if (len < PASSWORD_MIN || len > PASSWORD_MAX)
         return error_set(err, ERR_INVALID, "password", "password must be %d to %d characters long",
                          PASSWORD_MIN, PASSWORD_MAX);
-    if (crypto_pwhash_argon2id_str(out, password, len, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
-                                   crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE) != 0)
+    struct pwhash_call call = { .password = password, .out = out };
+    offload_run(pwhash_now, &call);
+    if (!call.ok)
         return error_set(err, ERR_NOMEM, "password", "cannot hash the password (out of memory)");
     return ERR_OK;
 }
 
 bool auth_verify_password(const char *hash, const char *password)
 {
-    return crypto_pwhash_argon2id_str_verify(hash, password, strlen(password)) == 0;
+    struct pwhash_call call = { .password = password, .hash = hash };
+    offload_run(pwverify_now, &call);
+    return call.ok;
 }
 
 bool auth_csrf_ok(const struct auth_session *session, const char *given)
@@ -103,13 +129,6 @@ bool auth_csrf_ok(const struct auth_session *session, const char *given)
     if (given == NULL || len == 0 || strlen(given) != len)
         return false;
     return sodium_memcmp(session->csrf, given, len) == 0;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    while (nanosleep(&ts, &ts) != 0)
-        ;
 }
 
 static void login_audit(struct store_audit *audit, const struct store_staff *staff,
@@ -134,7 +153,7 @@ static enum err_code login_failed(struct app *app, const struct store_staff *sta
     if (store_staff_login_result(app->store, staff->id, false, locked_until, &audit, &ignored) !=
         ERR_OK)
         fprintf(stderr, "stegvis: cannot record a failed login: %s\n", ignored.message);
-    sleep_ms(app->login_delay_ms);
+    offload_sleep_ms(app->login_delay_ms);
     return error_set(err, ERR_UNAUTHORIZED, NULL, "wrong username or password");
 }
 
@@ -148,7 +167,7 @@ static enum err_code unknown_user(struct app *app, const char *username, const c
     struct error ignored;
     if (store_audit_add(app->store, &audit, &ignored) != ERR_OK)
         fprintf(stderr, "stegvis: cannot audit a failed login: %s\n", ignored.message);
-    sleep_ms(app->login_delay_ms);
+    offload_sleep_ms(app->login_delay_ms);
     return error_set(err, ERR_UNAUTHORIZED, NULL, "wrong username or password");
 }
 
@@ -196,7 +215,7 @@ enum err_code auth_login(struct app *app, const char *username, const char *pass
         return rc;
     if (staff.locked_until > now) {
         long long minutes = (staff.locked_until - now + 59) / 60;
-        sleep_ms(app->login_delay_ms);
+        offload_sleep_ms(app->login_delay_ms);
         return error_set(err, ERR_UNAUTHORIZED, NULL,
                          "too many failed logins: the account is locked for %lld more minutes",
                          minutes);

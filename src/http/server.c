@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/coro.h"
 #include "core/mem.h"
 #include "http/connlimit.h"
 #include "http/router.h"
@@ -39,6 +40,8 @@ struct server {
     struct MHD_Daemon *daemon;
     struct app *app;
     atomic_int in_flight; /* requests between their first call and their completion */
+    atomic_int parked;    /* handlers parked (their connections suspended) until a wake */
+    atomic_bool stopping; /* no handler parks any more: libmicrohttpd cannot stop while one is */
     int port;
     int connection_timeout_s;
     int max_connections, max_connections_per_ip;
@@ -68,6 +71,15 @@ struct request_state {
     size_t discarded; /* body bytes dropped after the body passed the cap */
     int status;       /* what was sent; 0 when nothing was */
     struct timespec started;
+    /* The handler runs as a coroutine, which parks (the connection suspended) while it waits for
+     * the store's writer; libmicrohttpd calls on_request again after the wake resumes it. */
+    struct server *server;
+    struct MHD_Connection *conn;
+    struct coro *handler;
+    atomic_bool parked;
+    bool closing; /* on_completed finishes the handler: it must not park again */
+    struct http_request req;
+    struct http_response res;
 };
 
 /* ---- the request state -------------------------------------------------------------------- */
@@ -97,6 +109,7 @@ static struct request_state *request_state_new(const char *method, const char *u
 
 static void request_state_free(struct request_state *st)
 {
+    coro_free(st->handler);
     arena_free(st->arena);
     free(st->body);
     free(st);
@@ -273,19 +286,82 @@ static void dispatch(struct http_request *req, struct http_response *res)
     router_dispatch_html(pages, count, req, res);
 }
 
+/* ---- handlers as coroutines ---------------------------------------------------------------- */
+
+static void run_handler(void *arg)
+{
+    struct request_state *st = arg;
+    dispatch(&st->req, &st->res);
+}
+
+/* The handler is about to wait for the writer: suspend its connection, unless the server is
+ * stopping (the stop waits for `parked` to reach 0 after setting `stopping`; checking again after
+ * counting closes the gap between the two). */
+static bool handler_park(void *ctx)
+{
+    struct request_state *st = ctx;
+    struct server *server = st->server;
+    if (st->closing || atomic_load(&server->stopping))
+        return false;
+    atomic_fetch_add(&server->parked, 1);
+    if (atomic_load(&server->stopping)) {
+        atomic_fetch_sub(&server->parked, 1);
+        return false;
+    }
+    atomic_store(&st->parked, true);
+    MHD_suspend_connection(st->conn);
+    return true;
+}
+
+/* The writer's thread: the wait is over. The request may be finished and freed as soon as the
+ * connection is resumed, so nothing of it is touched after that. */
+static void handler_wake(void *ctx)
+{
+    struct request_state *st = ctx;
+    struct server *server = st->server;
+    struct MHD_Connection *conn = st->conn;
+    atomic_store(&st->parked, false);
+    MHD_resume_connection(conn);
+    atomic_fetch_sub(&server->parked, 1);
+}
+
+/* Run the handler on until it finishes (then answer) or parks (then wait for on_request). */
+static enum MHD_Result continue_handler(struct request_state *st, struct MHD_Connection *conn)
+{
+    if (!coro_run(st->handler))
+        return MHD_YES;
+    coro_free(st->handler);
+    st->handler = NULL;
+    if (st->res.status == 0) {
+        memset(&st->res, 0, sizeof(st->res));
+        http_problem(&st->req, &st->res, 500, "Internal Server Error", "the handler set no status",
+                     NULL);
+    }
+    return send_response(conn, st, &st->res);
+}
+
 static enum MHD_Result answer(struct server *server, struct request_state *st,
                               struct MHD_Connection *conn)
 {
-    struct http_request req;
-    struct http_response res;
-    request_init(&req, server, st, conn);
-    memset(&res, 0, sizeof(res));
-    dispatch(&req, &res);
-    if (res.status == 0) {
-        memset(&res, 0, sizeof(res));
-        http_problem(&req, &res, 500, "Internal Server Error", "the handler set no status", NULL);
-    }
-    return send_response(conn, st, &res);
+    request_init(&st->req, server, st, conn);
+    memset(&st->res, 0, sizeof(st->res));
+    st->server = server;
+    st->conn = conn;
+    const struct coro_hooks hooks = { handler_park, handler_wake, st };
+    st->handler = coro_new(run_handler, st, &hooks);
+    return continue_handler(st, conn);
+}
+
+/* The connection closed with the handler parked or woken but not yet continued: it is finished
+ * here (its answer dropped), once woken, without parking again. */
+static void finish_handler(struct request_state *st)
+{
+    struct timespec tick = { 0, 1000 * 1000 };
+    while (atomic_load(&st->parked))
+        nanosleep(&tick, NULL);
+    st->closing = true;
+    if (!coro_run(st->handler))
+        fprintf(stderr, "stegvis: internal error: a closing request's handler parked\n");
 }
 
 /* libmicrohttpd calls this once when the headers are in, once per chunk of the body, and once
@@ -319,6 +395,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (st->handler != NULL)
+        return continue_handler(st, conn);
     if (st->status != 0)
         return MHD_YES;
     if (st->too_large)
@@ -367,6 +445,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     if (st == NULL)
         return;
+    if (st->handler != NULL)
+        finish_handler(st);
     fprintf(stderr, "stegvis: %s %s %d %.1f ms%s\n", st->log_method, st->log_path, st->status,
             elapsed_ms(&st->started),
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
@@ -511,8 +591,8 @@ enum err_code server_check_listen(const char *listen, struct error *err)
 static struct MHD_Daemon *start_daemon(struct server *server, unsigned poll_flag, bool ipv6,
                                        const struct sockaddr_storage *addr, int threads)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | poll_flag |
-                     (ipv6 ? MHD_USE_IPv6 : 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | poll_flag | (ipv6 ? MHD_USE_IPv6 : 0);
     /* on_accept refuses what passes the limits; libmicrohttpd's own limit (each pool thread
      * gets a share of it, and a thread at its share stops accepting) is set so high that it
      * is never what refuses. */
@@ -528,8 +608,8 @@ static struct MHD_Daemon *start_daemon(struct server *server, unsigned poll_flag
 
 int server_default_threads(void)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores > SERVER_MIN_THREADS ? (int)cores : SERVER_MIN_THREADS;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN) * SERVER_THREADS_PER_CORE;
+    return threads > SERVER_MIN_THREADS ? (int)threads : SERVER_MIN_THREADS;
 }
 
 enum err_code server_start(struct app *app, const struct server_options *options,
@@ -545,6 +625,8 @@ enum err_code server_start(struct app *app, const struct server_options *options
     struct server *server = xcalloc(1, sizeof(*server));
     server->app = app;
     atomic_init(&server->in_flight, 0);
+    atomic_init(&server->parked, 0);
+    atomic_init(&server->stopping, false);
     atomic_init(&server->trimmed_ms, 0);
     server->connection_timeout_s = options->connection_timeout_s > 0 ? options->connection_timeout_s
                                                                      : SERVER_CONNECTION_TIMEOUT_S;
@@ -587,6 +669,15 @@ static void wait_for_requests(struct server *server)
             atomic_load(&server->in_flight));
 }
 
+/* libmicrohttpd aborts when it is stopped with a connection suspended; a parked handler's write
+ * always ends (committed or failed), so this wait is finite. */
+static void wait_for_parked(struct server *server)
+{
+    struct timespec tick = { 0, 1000 * 1000 };
+    while (atomic_load(&server->parked) > 0)
+        nanosleep(&tick, NULL);
+}
+
 void server_stop(struct server *server)
 {
     if (server == NULL)
@@ -603,7 +694,9 @@ void server_stop(struct server *server)
         nanosleep(&settle, NULL);
         (void)shutdown(listen_fd, SHUT_RDWR);
     }
+    atomic_store(&server->stopping, true);
     wait_for_requests(server);
+    wait_for_parked(server);
     MHD_stop_daemon(server->daemon);
     if (listen_fd != MHD_INVALID_SOCKET)
         close(listen_fd);

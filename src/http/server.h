@@ -16,14 +16,16 @@ struct server_options {
     int max_connections_per_ip; /* from one client address (default: no limit) */
 };
 
-/* The worker threads used when none are asked for: the number of cores, but at least
- * SERVER_MIN_THREADS. A handler blocks until its write (or a read's audit row) is committed, and
- * the store's writer commits together only what is waiting when it starts a transaction: the
- * pool size caps how many requests share one fsync, so a pool of one thread per core would cap a
- * two-core machine at two requests per commit. A blocked handler also holds up the other
- * connections its thread serves: with 64 connections, 64 threads instead of 32 gave submissions
- * a p99 of 8-12 ms instead of 12-22 ms (and 19.0k/s instead of 17.7k/s, medians of four runs). */
-#define SERVER_MIN_THREADS 64
+/* The worker threads used when none are asked for: two per core, but at least
+ * SERVER_MIN_THREADS. Each request's handler runs as a coroutine (core/coro.h) that parks while
+ * it waits for the store's writer (a write, or a read's audit row): its connection is suspended
+ * and the thread serves other connections, so every request in flight can share one commit
+ * whatever the number of threads, and a thread sleeps only when it has nothing to do. Password
+ * hashes and a failed login's delay run off these threads (core/offload.h). Measured on two
+ * cores with 64 connections: 4 threads 24,000-28,000 submissions/s and 0.5 context switches per
+ * request, 64 threads 18,000-21,000/s and 1.4-1.7 (docs/performance.md). */
+#define SERVER_THREADS_PER_CORE 2
+#define SERVER_MIN_THREADS      4
 int server_default_threads(void);
 
 /* Start serving `app` (which must outlive the server). On success *out is running. The

@@ -502,6 +502,7 @@ const struct store__backend store__pg_backend = {
     .column_text = pg_column_text,
     .changes = pg_changes,
     .in_transaction = pg_in_transaction,
+    .busy = pg_in_transaction, /* a statement's rows are fetched whole (PQexecPrepared) */
     .exec_script = pg_exec_script,
     .tune_bulk = pg_tune_bulk,
 };

@@ -290,6 +290,18 @@ static bool lite_in_transaction(struct store__conn *conn)
     return sqlite3_get_autocommit(lite_db(conn)) == 0;
 }
 
+static bool lite_busy(struct store__conn *conn)
+{
+    sqlite3 *db = lite_db(conn);
+    if (sqlite3_get_autocommit(db) == 0)
+        return true;
+    for (sqlite3_stmt *stmt = sqlite3_next_stmt(db, NULL); stmt != NULL;
+         stmt = sqlite3_next_stmt(db, stmt))
+        if (sqlite3_stmt_busy(stmt))
+            return true;
+    return false;
+}
+
 static enum err_code lite_exec_script(struct store__conn *conn, const char *sql, struct error *err)
 {
     int rc = sqlite3_exec(lite_db(conn), sql, NULL, NULL, NULL);
@@ -333,6 +345,7 @@ const struct store__backend store__sqlite_backend = {
     .column_text = lite_column_text,
     .changes = lite_changes,
     .in_transaction = lite_in_transaction,
+    .busy = lite_busy,
     .exec_script = lite_exec_script,
     .tune_bulk = lite_tune_bulk,
 };

@@ -88,6 +88,8 @@ struct store__backend {
     const char *(*column_text)(struct store__stmt *stmt, int col, size_t *len); /* NULL: NULL */
     long long (*changes)(struct store__conn *conn); /* rows the last statement changed */
     bool (*in_transaction)(struct store__conn *conn);
+    /* A transaction is open, or a statement is part-way through its rows (holding a snapshot). */
+    bool (*busy)(struct store__conn *conn);
     /* Several statements separated by semicolons, no parameters, no rows. */
     enum err_code (*exec_script)(struct store__conn *conn, const char *sql, struct error *err);
     /* Settings for a bulk load's connection. */
@@ -122,6 +124,7 @@ struct store__job {
     enum err_code rc;
     struct error err;
     sem_t done; /* posted by the writer once rc is final; the caller then owns the job again */
+    struct coro *coro; /* instead of `done`: the parked coroutine the writer wakes */
     struct store__job *next;
 };
 

@@ -6,6 +6,8 @@
  * data is on disk. With PostgreSQL, several server processes each have such a writer. */
 #include "store_internal.h"
 
+#include "core/coro.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -191,8 +193,11 @@ static void *writer_main(void *arg)
         /* each caller wakes on its own semaphore, without the queue's lock: woken callers do
          * not queue up behind the writer on one mutex */
         while (batch != NULL) {
-            struct store__job *next = batch->next; /* the caller owns `batch` once posted */
-            sem_post(&batch->done);
+            struct store__job *next = batch->next; /* the caller owns `batch` once woken */
+            if (batch->coro != NULL)
+                coro_wake(batch->coro);
+            else
+                sem_post(&batch->done);
             batch = next;
         }
         pthread_mutex_lock(&store->lock);
@@ -237,6 +242,35 @@ void store__writer_stop(struct store *store)
     store->writer_count = 0;
 }
 
+/* Whether this thread's reader is idle, so that another coroutine of the thread may use it while
+ * this caller is parked. */
+static bool reader_idle(struct store *store)
+{
+    struct store__conn *reader =
+        store->reader_key_made ? pthread_getspecific(store->reader_key) : NULL;
+    return reader == NULL || !reader->backend->busy(reader);
+}
+
+/* Queue `job` for the writer; false (and nothing queued) when the store is closing. */
+static bool enqueue(struct store *store, struct store__job *job)
+{
+    pthread_mutex_lock(&store->lock);
+    if (store->stopping) {
+        pthread_mutex_unlock(&store->lock);
+        return false;
+    }
+    if (store->queue_tail != NULL)
+        store->queue_tail->next = job;
+    else
+        store->queue_head = job;
+    store->queue_tail = job;
+    pthread_cond_signal(&store->queue_cond);
+    pthread_mutex_unlock(&store->lock);
+    return true;
+}
+
+/* A caller running as a coroutine parks until the writer wakes it: its thread serves others
+ * meanwhile. Any other caller's thread sleeps on the job's semaphore. */
 enum err_code store__write(struct store *store, store__job_fn run, void *arg,
                            const struct store_audit *audit, struct error *err)
 {
@@ -245,23 +279,25 @@ enum err_code store__write(struct store *store, store__job_fn run, void *arg,
     job.run = run;
     job.arg = arg;
     job.audit = audit;
-    sem_init(&job.done, 0, 0);
-    pthread_mutex_lock(&store->lock);
-    if (store->stopping) {
-        pthread_mutex_unlock(&store->lock);
-        sem_destroy(&job.done);
-        return error_set(err, ERR_UNAVAILABLE, NULL, "the store is closing");
-    }
-    if (store->queue_tail != NULL)
-        store->queue_tail->next = &job;
+    if (reader_idle(store) && coro_park_prepare())
+        job.coro = coro_current();
     else
-        store->queue_head = &job;
-    store->queue_tail = &job;
-    pthread_cond_signal(&store->queue_cond);
-    pthread_mutex_unlock(&store->lock);
-    while (sem_wait(&job.done) != 0) /* EINTR: a signal (SIGTERM) arrived; keep waiting */
-        ;
-    sem_destroy(&job.done);
+        sem_init(&job.done, 0, 0);
+    if (!enqueue(store, &job)) {
+        error_set(&job.err, ERR_UNAVAILABLE, NULL, "the store is closing");
+        job.rc = ERR_UNAVAILABLE;
+        if (job.coro != NULL)
+            coro_wake(job.coro); /* prepared to park: undo that by parking for a moment */
+        else
+            sem_post(&job.done);
+    }
+    if (job.coro != NULL) {
+        coro_park();
+    } else {
+        while (sem_wait(&job.done) != 0) /* EINTR: a signal (SIGTERM) arrived; keep waiting */
+            ;
+        sem_destroy(&job.done);
+    }
     if (job.rc != ERR_OK && err != NULL)
         *err = job.err;
     return job.rc;
