@@ -124,7 +124,8 @@ struct store__job {
     enum err_code rc;
     struct error err;
     sem_t done; /* posted by the writer once rc is final; the caller then owns the job again */
-    struct coro *coro; /* instead of `done`: the parked coroutine the writer wakes */
+    struct coro *coro;   /* instead of `done`: the parked coroutine the writer wakes */
+    long long order_key; /* the patient whose rows it locks (0: none known); see sort_batch */
     struct store__job *next;
 };
 
@@ -307,6 +308,14 @@ void store__writer_stop(struct store *store);
 /* Queue a job and wait until it is committed or failed: its result, with `err` filled. */
 enum err_code store__write(struct store *store, store__job_fn run, void *arg,
                            const struct store_audit *audit, struct error *err) WARN_UNUSED;
+
+/* store__write for a job that locks rows of patient `patient_id` (a response, a risk review, an
+ * episode): with several writers, each runs its batch in patient order, so two transactions
+ * never take two patients' locks (the triage_risk index entries, the advisory locks) in opposite
+ * orders and wait for each other until PostgreSQL's deadlock_timeout (1 s) breaks the tie. */
+enum err_code store__write_for_patient(struct store *store, long long patient_id, store__job_fn run,
+                                       void *arg, const struct store_audit *audit,
+                                       struct error *err) WARN_UNUSED;
 
 /* Seconds since 1970 now. */
 long long store__now(void);

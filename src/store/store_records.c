@@ -219,7 +219,8 @@ static enum err_code episode_add_job(struct store__conn *conn, void *arg, struct
 enum err_code store_episode_add(struct store *store, struct store_episode *episode,
                                 const struct store_audit *audit, struct error *err)
 {
-    return store__write(store, episode_add_job, episode, audit, err);
+    return store__write_for_patient(store, episode->patient_id, episode_add_job, episode, audit,
+                                    err);
 }
 
 enum err_code store_episode_get(struct store *store, long long id, struct store_episode *out,
@@ -365,7 +366,8 @@ static enum err_code response_add_job(struct store__conn *conn, void *arg, struc
 enum err_code store_response_add(struct store *store, struct store_response *response,
                                  const struct store_audit *audit, struct error *err)
 {
-    return store__write(store, response_add_job, response, audit, err);
+    return store__write_for_patient(store, response->patient_id, response_add_job, response, audit,
+                                    err);
 }
 
 enum err_code store_response_list(struct store *store, long long patient_id,
@@ -425,7 +427,8 @@ static enum err_code risk_review_add_job(struct store__conn *conn, void *arg, st
 enum err_code store_risk_review_add(struct store *store, struct store_risk_review *review,
                                     const struct store_audit *audit, struct error *err)
 {
-    return store__write(store, risk_review_add_job, review, audit, err);
+    return store__write_for_patient(store, review->patient_id, risk_review_add_job, review, audit,
+                                    err);
 }
 
 enum err_code store_risk_unresolved(struct store *store, long long patient_id, bool *yes,

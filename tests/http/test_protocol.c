@@ -13,6 +13,7 @@
 #include "core/mem.h"
 #include "store/store.h"
 #include "support/http_client.h"
+#include "support/raw_client.h"
 #include "support/support.h"
 #include "support/testdb.h"
 #include "testing.h"
@@ -264,24 +265,6 @@ static void access_log_has_no_query_body_or_cookie(void)
 
 /* ---- raw sockets, for a request that is still arriving when the server is told to stop ---- */
 
-static int connect_loopback(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static void send_all(int fd, const char *text)
-{
-    size_t len = strlen(text);
-    ASSERT_EQ_INT(write(fd, text, len), (long long)len);
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -292,7 +275,7 @@ static void sleep_ms(int ms)
 static void expect_refused_soon(int port)
 {
     for (int i = 0; i < 500; i++) {
-        int fd = connect_loopback(port);
+        int fd = raw_connect(port);
         if (fd < 0)
             return;
         close(fd);
@@ -315,9 +298,9 @@ static void integrity_ok(const char *path)
  * the middle of an upload, so the server drops up to 1 MiB more, then closes). */
 static void endless_upload_is_cut(void)
 {
-    int fd = connect_loopback(server.port);
+    int fd = raw_connect(server.port);
     ASSERT_TRUE(fd >= 0);
-    send_all(fd, "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    raw_send(fd, "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                  "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
     static char chunk[8192 + 16];
     int head = snprintf(chunk, sizeof(chunk), "2000\r\n");
@@ -338,15 +321,15 @@ static void sigterm_finishes_the_request_in_flight(void)
 {
     struct test_server own;
     test_server_start(&own);
-    int fd = connect_loopback(own.port);
+    int fd = raw_connect(own.port);
     ASSERT_TRUE(fd >= 0);
     /* Headers and half of a 10-byte body; the server waits for the rest. */
-    send_all(fd, "POST /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    raw_send(fd, "POST /api/v1/nothing HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                  "Content-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":");
     sleep_ms(300);
     kill(own.pid, SIGTERM);
     expect_refused_soon(own.port);
-    send_all(fd, "12345");
+    raw_send(fd, "12345");
     char answer[4096];
     size_t len = 0;
     ssize_t n;
