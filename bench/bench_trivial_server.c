@@ -50,7 +50,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 static struct MHD_Daemon *start(struct MHD_Response *response, unsigned poll_flag,
                                 const struct sockaddr_in *addr, unsigned threads)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC | poll_flag;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | poll_flag; /* as the server's, though unused */
     return MHD_start_daemon(flags, 0, NULL, NULL, on_request, response, MHD_OPTION_SOCK_ADDR, addr,
                             MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
                             (unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,

@@ -15,13 +15,14 @@
  * lost connection is re-established).
  *
  * Writes: a caller wraps its change in a job function and calls store__write(), which queues the
- * job and blocks until the writer has committed it. The writer runs every waiting job in one
- * transaction with each job's audit row after it, commits once and then wakes each caller with
- * its own result. When one of several jobs fails, that transaction is rolled back and the jobs
- * run again, each inside its own SAVEPOINT, so that the failing one is rolled back alone: a job
- * may run twice, and must depend on nothing but its arguments and the database. A job runs on
- * the writer's connection and must leave every statement it used reset; it stops at its first
- * failing statement (PostgreSQL refuses more until the rollback).
+ * job and waits until the writer has committed it: a caller running as a coroutine (a request's
+ * handler, core/coro.h) parks, any other sleeps on the job's semaphore. The writer runs every
+ * waiting job in one transaction with each job's audit row after it, commits once and then wakes
+ * each caller with its own result. When one of several jobs fails, that transaction is rolled back
+ * and the jobs run again, each inside its own SAVEPOINT, so that the failing one is rolled back
+ * alone: a job may run twice, and must depend on nothing but its arguments and the database. A job
+ * runs on the writer's connection and must leave every statement it used reset; it stops at its
+ * first failing statement (PostgreSQL refuses more until the rollback).
  */
 #ifndef STEGVIS_STORE_INTERNAL_H
 #define STEGVIS_STORE_INTERNAL_H

@@ -209,8 +209,8 @@ static void *writer_main(void *arg)
         store->writes += committed;
         store->commits += committed > 0;
         pthread_mutex_unlock(&store->lock);
-        /* each caller wakes on its own semaphore, without the queue's lock: woken callers do
-         * not queue up behind the writer on one mutex */
+        /* each caller is woken on its own (its coroutine's wake, or its semaphore), without
+         * the queue's lock: woken callers do not queue up behind the writer on one mutex */
         while (batch != NULL) {
             struct store__job *next = batch->next; /* the caller owns `batch` once woken */
             if (batch->coro != NULL)
@@ -306,7 +306,7 @@ enum err_code store__write_for_patient(struct store *store, long long patient_id
     job.run = run;
     job.arg = arg;
     job.audit = audit;
-    if (reader_idle(store) && coro_park_prepare())
+    if (coro_current() != NULL && reader_idle(store) && coro_park_prepare())
         job.coro = coro_current();
     else
         sem_init(&job.done, 0, 0);
